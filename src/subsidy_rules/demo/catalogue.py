@@ -1,0 +1,44 @@
+"""Demo step: the program catalogue and the national parameters as JSON, plus a summary."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from subsidy_rules.cli._common import table
+from subsidy_rules.parameters import national
+from subsidy_rules.programs import catalogue
+from subsidy_rules.serialization import SCHEMA_VERSION, program_to_json, to_json
+
+
+def run(out: Path) -> list[str]:
+    cat = catalogue()
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "catalogues": [
+            {"id": c.id, "title_zh": c.title_zh, "title_en": c.title_en, "codes": list(c.codes)}
+            for c in cat.catalogues
+        ],
+        "programs": [program_to_json(p) for p in cat],
+    }
+    (out / "catalogue.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
+    ps = national()
+    params = {"schema_version": SCHEMA_VERSION, "parameters": [to_json(ps.definition(pid)) for pid in ps.ids]}
+    (out / "parameters-national.json").write_text(json.dumps(params, ensure_ascii=False, indent=2), "utf-8")
+
+    rows = [[c.id, str(len(c.codes)), c.title_zh[:34]] for c in cat.catalogues]
+    lines = [table(["catalogue", "programs", "title"], rows)]
+    by_item: dict[str, int] = {}
+    for p in cat.programs_in("wuhan-2022"):
+        by_item[p.fund_item.name_zh] = by_item.get(p.fund_item.name_zh, 0) + 1
+    lines.append("")
+    lines.append("wuhan-2022 by fund item: " + "，".join(f"{k} {v}" for k, v in by_item.items()))
+    before = ps.resolve("ssi.graduate.window_months", date(2023, 12, 31))
+    after = ps.resolve("ssi.graduate.window_months", date(2024, 1, 1))
+    lines.append(
+        f"graduate window: {before.value} months on 2023-12-31 ({before.citation.label}),"
+        f" {after.value} months on 2024-01-01 ({after.citation.label})"
+    )
+    lines.append(f"wrote {out / 'catalogue.json'} ({len(cat)} programs) and parameters-national.json")
+    return lines

@@ -1,0 +1,48 @@
+"""Effective-dated, cited policy parameters, in layers (national → province → city → user).
+
+Usage::
+
+    from datetime import date
+    from subsidy_rules.parameters import jurisdiction, parameter_set
+
+    ps = jurisdiction("wuhan")                  # national + hubei + wuhan
+    ratio, used = ps.ratio("ssi.flexible.max_ratio", date(2019, 5, 1))
+    used.citation.label                          # '财社〔2017〕164号 …'
+    ps = parameter_set("wuhan", ["my-district.toml"])
+"""
+
+from subsidy_rules.parameters.loader import (
+    PACKAGED_LAYERS,
+    jurisdiction,
+    layer_from_toml,
+    load_layer,
+    national,
+    packaged_layer,
+    parameter_set,
+)
+from subsidy_rules.parameters.model import (
+    DatedValue,
+    Layer,
+    Parameter,
+    ParameterSet,
+    ParamKind,
+    ParamValue,
+    Resolved,
+)
+
+__all__ = [
+    "PACKAGED_LAYERS",
+    "DatedValue",
+    "Layer",
+    "ParamKind",
+    "ParamValue",
+    "Parameter",
+    "ParameterSet",
+    "Resolved",
+    "jurisdiction",
+    "layer_from_toml",
+    "load_layer",
+    "national",
+    "packaged_layer",
+    "parameter_set",
+]
