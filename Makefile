@@ -30,7 +30,7 @@ demo: install
 	$(BIN)/subsidy-rules demo --out demo-output
 
 bench: install
-	$(BIN)/python benchmarks/run_all.py
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) demo-output .coverage .mypy_cache .pytest_cache .ruff_cache
