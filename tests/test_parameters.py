@@ -1,0 +1,237 @@
+"""Effective-dated parameters: national values by date, layers, users' files."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from subsidy_rules.citations import documents
+from subsidy_rules.errors import DataFileError, NoValueInForceError, UnknownCodeError
+from subsidy_rules.parameters import (
+    PACKAGED_LAYERS,
+    jurisdiction,
+    load_layer,
+    national,
+    packaged_layer,
+    parameter_set,
+)
+
+
+def test_a_2019_case_is_judged_by_164_and_a_2024_case_by_181() -> None:
+    ps = national()
+    before = ps.resolve("ssi.graduate.window_months", date(2023, 12, 31))
+    after = ps.resolve("ssi.graduate.window_months", date(2024, 1, 1))
+    assert (before.value, before.citation.document_number) == (12, "财社〔2017〕164号")
+    assert (after.value, after.citation.document_number) == (24, "财社〔2023〕181号")
+    assert ps.value_at("ssi.flexible.max_ratio", date(2019, 5, 1)) == Fraction(2, 3)
+
+
+def test_asking_before_the_first_value_is_a_clear_error() -> None:
+    with pytest.raises(NoValueInForceError, match="first value takes effect 2017-10-13"):
+        national().resolve("ssi.flexible.max_months", date(2010, 1, 1))
+    with pytest.raises(LookupError):
+        national().definition("ssi.flexible.max_months").value_at(date(2010, 1, 1))
+
+
+def test_unconfirmed_values_say_so() -> None:
+    r = national().resolve("ssi.flexible.max_ratio", date(2025, 1, 1))
+    assert r.confirmed is False and r.citation.confirmed is False
+    law = national().resolve("difficulty_person.categories", date(2025, 1, 1))
+    assert law.confirmed is True and law.citation.article == "第五十二条"
+
+
+def test_no_packaged_value_claims_more_certainty_than_its_document() -> None:
+    registry = documents()
+    for layer_id in PACKAGED_LAYERS:
+        for param in packaged_layer(layer_id):
+            assert param.values, param.id
+            for value in param.values:
+                assert value.citation.title
+                if value.confirmed:
+                    assert registry[value.citation.document_key].confirmed, (param.id, value.effective_from)
+
+
+def test_wuhan_stacks_on_hubei_and_national() -> None:
+    ps = jurisdiction("wuhan")
+    assert [layer.id for layer in ps.layers] == ["national", "hubei", "wuhan"]
+    assert ps.decimal("minimum_wage.monthly", date(2026, 1, 1))[0] == 2400
+    assert ps.integer("public_welfare_post.max_placements", date(2026, 1, 1))[0] == 2
+    with pytest.raises(NoValueInForceError):
+        ps.resolve("minimum_wage.monthly", date(2025, 11, 30))
+
+
+def test_a_local_value_does_not_hide_the_national_one_before_it_starts(tmp_path: Path) -> None:
+    f = tmp_path / "layer.toml"
+    f.write_text(
+        """
+[layer]
+id = "my-city"
+name_zh = "某市"
+name_en = "Some city"
+level = "city"
+
+[documents.my-notice]
+number = "某人社发〔2025〕1号"
+title = "某市灵活就业社会保险补贴实施办法"
+issuer = "某市人社局"
+
+[[parameters."ssi.flexible.max_months".values]]
+from = 2025-01-01
+value = 24
+document = "my-notice"
+article = "第三条"
+confirmed = true
+""",
+        encoding="utf-8",
+    )
+    ps = parameter_set(None, [f])
+    assert ps.integer("ssi.flexible.max_months", date(2025, 6, 1))[0] == 24
+    used = ps.resolve("ssi.flexible.max_months", date(2025, 6, 1))
+    assert used.layer == "my-city" and used.citation.document_number == "某人社发〔2025〕1号"
+    assert ps.integer("ssi.flexible.max_months", date(2024, 6, 1))[0] == 36
+    # the definition is inherited from the national layer
+    assert ps.definition("ssi.flexible.max_months").unit == "月"
+
+
+def test_a_layer_can_end_a_parameter(tmp_path: Path) -> None:
+    f = tmp_path / "end.toml"
+    f.write_text(
+        """
+[layer]
+id = "ender"
+name_zh = "终止"
+name_en = "Ender"
+level = "user"
+parent = "hubei"
+
+[[parameters."public_welfare_post.max_placements".values]]
+from = 2026-01-01
+end = true
+document = "hubei-public-welfare-post-rules"
+confirmed = false
+""",
+        encoding="utf-8",
+    )
+    ps = parameter_set(None, [f])
+    assert [layer.id for layer in ps.layers] == ["national", "hubei", "ender"]
+    assert ps.integer("public_welfare_post.max_placements", date(2025, 6, 1))[0] == 2
+    with pytest.raises(NoValueInForceError, match="ended on 2026-01-01"):
+        ps.resolve("public_welfare_post.max_placements", date(2026, 2, 1))
+
+
+BROKEN = """
+[layer]
+id = "Bad Id"
+name_zh = "坏"
+level = "planet"
+
+[parameters."new.param"]
+description_zh = "新"
+description_en = "new"
+unit = "元"
+kind = "decimal"
+
+[[parameters."new.param".values]]
+from = "2024-01-01"
+value = "abc"
+document = "nowhere"
+confirmed = "yes"
+
+[parameters."ssi.flexible.max_ratio"]
+kind = "integer"
+
+[[parameters."ssi.flexible.max_ratio".values]]
+from = 2024-01-01
+value = "2/0"
+document = "caishe-2023-181"
+confirmed = false
+"""
+
+
+def test_a_broken_layer_file_names_file_key_path_and_problem(tmp_path: Path) -> None:
+    f = tmp_path / "broken.toml"
+    f.write_text(BROKEN, encoding="utf-8")
+    with pytest.raises(DataFileError) as info:
+        load_layer(f)
+    paths = {p.path: p.message for p in info.value.problems}
+    assert all(p.file == str(f) for p in info.value.problems)
+    assert "use lowercase" in paths["layer.id"]
+    assert paths["layer.name_en"] == "missing"
+    assert "planet" in paths["layer.level"]
+    assert "date" in paths['parameters."new.param".values[0].from']
+    assert "number" in paths['parameters."new.param".values[0].value']
+    assert "true or false" in paths['parameters."new.param".values[0].confirmed']
+    assert "defines 'ssi.flexible.max_ratio' as ratio" in paths['parameters."ssi.flexible.max_ratio".kind']
+    assert "denominator" in paths['parameters."ssi.flexible.max_ratio".values[0].value']
+    assert str(f) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[layer\nid=1", "not valid TOML"),
+        ('[layer]\nid="x"\nname_zh="x"\nname_en="x"\nlevel="user"\nparent="mars"\n', "not a packaged layer"),
+        ('[layer]\nid="x"\nname_zh="x"\nname_en="x"\nlevel="user"\n[parameters."a.b"]\nx=1\n', "unknown key"),
+        ('[layer]\nid="x"\nname_zh="x"\nname_en="x"\nlevel="user"\n[parameters."A-B"]\n', "lowercase ASCII"),
+        (
+            '[layer]\nid="x"\nname_zh="x"\nname_en="x"\nlevel="user"\n'
+            '[[parameters."ssi.flexible.max_months".values]]\nfrom=2024-01-01\ndocument="seed-000"\nconfirmed=true\n',
+            r"missing \(or write end = true",
+        ),
+        (
+            '[layer]\nid="x"\nname_zh="x"\nname_en="x"\nlevel="user"\n'
+            '[[parameters."ssi.flexible.max_months".values]]\nfrom=2024-01-01\nvalue=1\nend=true\n'
+            'document="seed-000"\nconfirmed=true\n',
+            "takes no value",
+        ),
+        (
+            '[layer]\nid="x"\nname_zh="x"\nname_en="x"\nlevel="user"\n'
+            '[[parameters."ssi.flexible.max_months".values]]\nfrom=2024-01-01\nvalue=1\ndocument="seed-000"\n'
+            'confirmed=true\n[[parameters."ssi.flexible.max_months".values]]\nfrom=2024-01-01\nvalue=2\n'
+            'document="seed-000"\nconfirmed=true\n',
+            "two values take effect",
+        ),
+    ],
+)
+def test_each_kind_of_layer_mistake_is_reported(tmp_path: Path, text: str, expected: str) -> None:
+    f = tmp_path / "x.toml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError, match=expected):
+        parameter_set(None, [f])
+
+
+def test_a_missing_or_non_utf8_layer_file_is_a_data_file_error(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="cannot read file"):
+        load_layer(tmp_path / "absent.toml")
+    bad = tmp_path / "gbk.toml"
+    bad.write_bytes("名称".encode("gbk"))
+    with pytest.raises(DataFileError, match="not UTF-8"):
+        load_layer(bad)
+
+
+def test_unknown_parameter_and_layer_suggest_close_names() -> None:
+    with pytest.raises(UnknownCodeError) as info:
+        national().resolve("ssi.flexible.max_month", date(2024, 1, 1))
+    assert "ssi.flexible.max_months" in info.value.suggestions
+    with pytest.raises(KeyError):
+        packaged_layer("atlantis")
+
+
+def test_typed_readers_refuse_the_wrong_kind() -> None:
+    ps = national()
+    when = date(2025, 1, 1)
+    with pytest.raises(TypeError):
+        ps.decimal("fund.items", when)
+    with pytest.raises(TypeError):
+        ps.ratio("fund.items", when)
+    with pytest.raises(TypeError):
+        ps.integer("ssi.flexible.max_ratio", when)
+    with pytest.raises(TypeError):
+        ps.codes("ssi.flexible.max_months", when)
+    with pytest.raises(TypeError):
+        ps.text("ssi.flexible.max_months", when)
+    assert ps.ratio("contribution.flexible.pension_rate", when)[0] == Fraction(1, 5)
+    assert "一次性求职补贴" in ps.codes("fund.items", when)[0]
