@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "eligibility": "subsidy_rules.cli.eligibility:eligibility",
     "retirement-age": "subsidy_rules.cli.retirement:retirement_age",
     "demo": "subsidy_rules.cli.demo:demo",
+    "docs": "subsidy_rules.cli.docs:docs",
 }
 
 
