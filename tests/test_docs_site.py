@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from subsidy_rules.cli import cli
 from subsidy_rules.citations import documents
+from subsidy_rules.cli import cli
 from subsidy_rules.docs import PAGES, build_site
 from subsidy_rules.parameters import PACKAGED_LAYERS, packaged_layer
 from subsidy_rules.programs import catalogue
@@ -54,3 +54,14 @@ def test_docs_build_command_writes_the_pages(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["docs", "build", "-o", str(tmp_path / "site")])
     assert result.exit_code == 0
     assert (tmp_path / "site" / "index.html").exists()
+
+
+def test_every_taxonomy_node_and_crosswalk_appears(tmp_path: Path) -> None:
+    from subsidy_rules.issues import taxonomy
+
+    site = _site(tmp_path)
+    for node in taxonomy():
+        assert f'id="{node.code}"' in site["issues.html"]
+    for source_id in taxonomy().sources():
+        assert f'id="{source_id}"' in site["crosswalks.html"]
+    assert "重构 reconstructed" in site["crosswalks.html"]

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from hypothesis import given
-
 from strategies import parameters, programs
+
 from subsidy_rules.errors import DataFileError
 from subsidy_rules.parameters import Parameter, national
 from subsidy_rules.programs import Program, catalogue

@@ -12,7 +12,8 @@ body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sa
 header{background:#0b3d62;color:#fff;padding:12px 24px}header a{color:#fff;margin-right:18px;text-decoration:none}
 main{padding:16px 24px;max-width:1200px}h1{font-size:1.5em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:8px 0 16px}th,td{border:1px solid #c9d1d9;padding:4px 8px;vertical-align:top}
-th{background:#f0f4f8;text-align:left}.en{color:#57606a;font-size:.9em}code{background:#f6f8fa;padding:0 3px}
+th{background:#f0f4f8;text-align:left;white-space:nowrap}td{min-width:2.5em}
+.en{color:#57606a;font-size:.9em}code{background:#f6f8fa;padding:0 3px}
 .badge{display:inline-block;border-radius:8px;padding:0 6px;font-size:.8em;margin-left:4px}
 .ok{background:#dafbe1;color:#116329}.warn{background:#fff1c2;color:#7a4d00}.rec{background:#ffe3e3;color:#8a1c1c}
 """
