@@ -1,0 +1,94 @@
+"""Eligibility rules: flexible-employment and public-welfare-post subsidies, explained and cited.
+
+Usage::
+
+    from datetime import date
+    from subsidy_rules.programs.eligibility import decide, load_case, decision_text
+
+    case = load_case("case.json")                     # problems reported by JSON path
+    d = decide(case, "flexible-employment-si-subsidy", date(2026, 1, 31))
+    d.eligible, d.period_end, d.period_end_reason     # True, 2029-02-01, PeriodEnd.PERIOD_LIMIT
+    [(m.month, m.amount) for m in d.schedule][:2]     # month-by-month 元 as Decimal
+    print(decision_text(d))                           # the officer's note, every condition cited
+
+Modules: ``case`` (the case model), ``case_json`` (JSON in/out, schema),
+``decision`` (the decision model), ``conditions`` (condition titles and
+citations), ``flexible`` and ``posts`` (the rules), ``engine`` (``decide``),
+``render`` (JSON and text).
+"""
+
+from subsidy_rules.programs.eligibility.case import (
+    Appraisal,
+    Case,
+    Contribution,
+    Insurance,
+    Month,
+    Payer,
+    Payment,
+    Person,
+    Placement,
+    PlacementEnd,
+    Spell,
+)
+from subsidy_rules.programs.eligibility.case_json import (
+    case_from_json,
+    case_schema,
+    case_to_json,
+    check_case,
+    load_case,
+)
+from subsidy_rules.programs.eligibility.decision import (
+    ConditionResult,
+    Decision,
+    Fact,
+    MonthLine,
+    MonthStatus,
+    Outcome,
+    PeriodEnd,
+    Problem,
+    Severity,
+)
+from subsidy_rules.programs.eligibility.engine import RULES, decide, decide_all, programs_for, rule_programs
+from subsidy_rules.programs.eligibility.flexible import FLEXIBLE, GRADUATE
+from subsidy_rules.programs.eligibility.posts import DISABLED_POST, POST, POST_SI
+from subsidy_rules.programs.eligibility.render import decision_text, decision_to_json
+
+__all__ = [
+    "DISABLED_POST",
+    "FLEXIBLE",
+    "GRADUATE",
+    "POST",
+    "POST_SI",
+    "RULES",
+    "Appraisal",
+    "Case",
+    "ConditionResult",
+    "Contribution",
+    "Decision",
+    "Fact",
+    "Insurance",
+    "Month",
+    "MonthLine",
+    "MonthStatus",
+    "Outcome",
+    "Payer",
+    "Payment",
+    "PeriodEnd",
+    "Person",
+    "Placement",
+    "PlacementEnd",
+    "Problem",
+    "Severity",
+    "Spell",
+    "case_from_json",
+    "case_schema",
+    "case_to_json",
+    "check_case",
+    "decide",
+    "decide_all",
+    "decision_text",
+    "decision_to_json",
+    "load_case",
+    "programs_for",
+    "rule_programs",
+]

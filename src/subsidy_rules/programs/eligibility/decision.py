@@ -1,0 +1,167 @@
+"""A decision that explains itself: verdict, period, schedule, trace, problems.
+
+A :class:`Decision` says whether the person is eligible for one program, the
+first-approval date, the period end and why, a month-by-month
+:class:`MonthLine` schedule (entitled amount in 元, or not entitled with the
+failed conditions), a trace of every :class:`ConditionResult` (held, failed
+or not applicable; the facts it looked at; the parameter values used, each a
+:class:`~subsidy_rules.parameters.Resolved` with its effective date,
+citation and confirmed flag), and the :class:`Problem` s found by comparing
+the payments actually made with the entitlement.
+
+References:
+    shared/DESIGN.md ("A decision explains itself: which conditions held,
+    which failed, with the parameter values and their effective dates").
+
+Limitations:
+    Amounts are rounded to 0.01 元 ROUND_HALF_UP once per month, so a month
+    can exceed the exact 2/3 of its contribution by at most 0.005 元.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from subsidy_rules.citations import Citation
+from subsidy_rules.parameters import Resolved
+
+
+class Outcome(enum.Enum):
+    HELD = "held"
+    FAILED = "failed"
+    NOT_APPLICABLE = "not-applicable"
+
+    @property
+    def name_zh(self) -> str:
+        return {Outcome.HELD: "符合", Outcome.FAILED: "不符合", Outcome.NOT_APPLICABLE: "不适用"}[self]
+
+
+class MonthStatus(enum.Enum):
+    ENTITLED = "entitled"
+    NOT_ENTITLED = "not-entitled"
+    UNDETERMINED = "undetermined"  #: eligible, but no amount can be set (e.g. no minimum wage in force)
+
+
+class PeriodEnd(enum.Enum):
+    """Why the subsidy period ends (or will end)."""
+
+    PERIOD_LIMIT = "period-limit"  #: the maximum period (36 months, 2 years) from first approval
+    RETIREMENT = "retirement"  #: the statutory retirement month
+    DEATH = "death"
+    PENSION = "pension"
+    LEFT_POST = "left-post"
+    FAILED_APPRAISAL = "failed-appraisal"
+
+    @property
+    def name_zh(self) -> str:
+        return {
+            PeriodEnd.PERIOD_LIMIT: "补贴期限届满",
+            PeriodEnd.RETIREMENT: "达到法定退休年龄",
+            PeriodEnd.DEATH: "死亡",
+            PeriodEnd.PENSION: "领取基本养老金",
+            PeriodEnd.LEFT_POST: "离开公益性岗位",
+            PeriodEnd.FAILED_APPRAISAL: "考核不合格",
+        }[self]
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen
+class Fact:
+    """One fact of the case a condition looked at, as text for the trace."""
+
+    name: str
+    value: str
+
+
+@attrs.frozen
+class ConditionResult:
+    """One condition as judged: outcome, citations, facts and parameters used."""
+
+    code: str
+    title_zh: str
+    title_en: str
+    outcome: Outcome
+    citations: tuple[Citation, ...]
+    facts: tuple[Fact, ...] = ()
+    parameters: tuple[Resolved, ...] = ()
+    monthly: bool = False
+    note: str | None = None
+
+
+@attrs.frozen
+class MonthLine:
+    """One month of the schedule."""
+
+    month: date
+    status: MonthStatus
+    amount: Decimal | None = None
+    basis: Decimal | None = None  #: the counted contribution or the reference wage the amount is drawn from
+    reasons: tuple[str, ...] = ()  #: codes of the conditions that failed this month
+    paid: Decimal | None = None  #: what the ledger shows was paid for this month, if payments were given
+
+
+@attrs.frozen
+class Problem:
+    """A finding from comparing payments with the entitlement."""
+
+    code: str
+    severity: Severity
+    month: date
+    amount: Decimal
+    message_zh: str
+    message_en: str
+
+
+@attrs.frozen
+class Decision:
+    """The decision on one program for one case."""
+
+    case_id: str
+    program: str
+    program_name_zh: str
+    as_of: date
+    eligible: bool
+    first_approval: date | None
+    period_start: date | None
+    period_end: date | None  #: last month of the entitlement period
+    period_end_reason: PeriodEnd | None
+    schedule: tuple[MonthLine, ...]
+    conditions: tuple[ConditionResult, ...]
+    problems: tuple[Problem, ...] = ()
+    jurisdiction: tuple[str, ...] = ()
+
+    @property
+    def total_entitled(self) -> Decimal:
+        return sum((m.amount for m in self.schedule if m.amount is not None), Decimal("0.00"))
+
+    @property
+    def entitled_months(self) -> int:
+        return sum(1 for m in self.schedule if m.status is MonthStatus.ENTITLED)
+
+    @property
+    def parameters_used(self) -> tuple[Resolved, ...]:
+        """Every parameter value the decision used, once each."""
+        seen: dict[tuple[str, date, str], Resolved] = {}
+        for c in self.conditions:
+            for r in c.parameters:
+                seen.setdefault((r.parameter_id, r.effective_from, r.layer), r)
+        return tuple(seen.values())
+
+    @property
+    def unconfirmed(self) -> tuple[Resolved, ...]:
+        """Parameter values used that are not confirmed in a primary text."""
+        return tuple(r for r in self.parameters_used if not r.confirmed)
+
+    def condition(self, code: str) -> ConditionResult:
+        for c in self.conditions:
+            if c.code == code:
+                return c
+        raise KeyError(code)
