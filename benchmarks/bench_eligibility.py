@@ -20,6 +20,7 @@ import time
 from datetime import date
 from decimal import Decimal
 
+import attrs
 from dateutil.relativedelta import relativedelta
 
 from subsidy_rules.programs.difficulty import CategorySpell
@@ -89,11 +90,7 @@ def generate(persons: int, seed: int = 20240913) -> list[Case]:
     return cases
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--persons", type=int, default=100_000)
-    args = parser.parse_args()
-    cases = generate(args.persons)
+def _time(label: str, cases: list[Case]) -> None:
     decide(cases[0], FLEXIBLE)  # warm the parameter memo and the catalogue
     # CPU time of this process is the one-core figure; wall time is shown too (shared machines are noisy).
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -104,12 +101,23 @@ def main() -> None:
         months += len(d.schedule)
         entitled += d.total_entitled
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    work = args.persons * MONTHS
+    work = len(cases) * MONTHS
     print(
-        f"eligibility: {args.persons:,} persons x {MONTHS} months: {work / cpu:,.0f} person-months/s of CPU "
+        f"eligibility, {label}: {len(cases):,} persons x {MONTHS} months: {work / cpu:,.0f} person-months/s of CPU "
         f"({cpu:.2f} s CPU, {elapsed:.2f} s wall = {work / elapsed:,.0f}/s); "
-        f"{months:,} schedule lines, {entitled:,.2f} yuan entitled; target >= 100,000/s"
+        f"{months:,} schedule lines, {entitled:,.2f} yuan entitled"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=100_000)
+    args = parser.parse_args()
+    cases = generate(args.persons)
+    # The target is on schedules (decision, trace and month-by-month schedule);
+    # comparing a recorded payment ledger against them is extra work, timed separately.
+    _time("schedules (target >= 100,000/s)", [attrs.evolve(c, payments=()) for c in cases])
+    _time("schedules + payment comparison", cases)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,12 @@ import json
 
 import pytest
 from hypothesis import given
-from strategies import parameters, programs
 
 from subsidy_rules.errors import DataFileError
 from subsidy_rules.parameters import Parameter, national
 from subsidy_rules.programs import Program, catalogue
 from subsidy_rules.serialization import SCHEMA_VERSION, dumps, from_json, to_json
+from tests.strategies import parameters, programs
 
 
 @given(programs)

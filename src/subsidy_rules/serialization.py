@@ -5,7 +5,7 @@ value types once:
 
 * ``Decimal`` ↔ string (``"1234.50"``): money never passes through float;
 * ``Fraction`` ↔ string (``"2/3"``);
-* ``date`` ↔ ISO string; enums ↔ their values; tuples ↔ lists;
+* ``date`` ↔ ISO string; ``Month`` ↔ ``"YYYY-MM"``; enums ↔ their values; tuples ↔ lists;
 * a parameter's dated values are read according to the parameter's kind.
 
 Structuring errors become :class:`~subsidy_rules.errors.DataFileError` whose
@@ -31,7 +31,9 @@ from cattrs.gen import make_dict_structure_fn
 from subsidy_rules.citations import Citation
 from subsidy_rules.errors import DataFileError, DataProblem
 from subsidy_rules.parameters.model import DatedValue, Parameter, ParamKind, ParamValue
+from subsidy_rules.programs.eligibility.case import Month
 from subsidy_rules.programs.model import Program
+from subsidy_rules.programs.months import format_month, parse_month
 
 #: Version of every JSON document this library writes (CLI output, reports).
 SCHEMA_VERSION = "1.0"
@@ -74,6 +76,12 @@ def _date_from(value: Any, _: Any = None) -> date:
     if not isinstance(value, str):
         raise ValueError(f"expected a date string YYYY-MM-DD, got {value!r}")
     return date.fromisoformat(value)
+
+
+def _month_from(value: Any, _: Any = None) -> Month:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a month YYYY-MM, got {value!r}")
+    return Month(parse_month(value))
 
 
 def param_value_to_json(value: ParamValue | None) -> Any:
@@ -125,6 +133,8 @@ def make_json_converter() -> cattrs.Converter:
     conv.register_structure_hook(Fraction, _fraction_from)
     conv.register_unstructure_hook(date, date.isoformat)
     conv.register_structure_hook(date, _date_from)
+    conv.register_structure_hook(Month, _month_from)
+    conv.register_unstructure_hook(Month, format_month)
 
     def unstructure_dated(v: DatedValue) -> dict[str, Any]:
         return {

@@ -25,9 +25,8 @@ with the package; :func:`case_schema` returns it). In short::
 Amounts are decimal strings (or whole numbers): never JSON floats. Months are
 ``"YYYY-MM"``, dates ``"YYYY-MM-DD"``. Unknown keys are errors.
 
-The Month hooks are registered on the library's one JSON converter
-(:func:`subsidy_rules.serialization.json_converter`) when this module is
-imported.
+Months (``"YYYY-MM"``) are taught to the library's one JSON converter in
+:mod:`subsidy_rules.serialization`.
 
 Limitations:
     Problems of type and shape are all reported at once; the checks of
@@ -45,26 +44,11 @@ from typing import Any
 from subsidy_rules.errors import DataFileError, DataProblem, UnknownCodeError
 from subsidy_rules.parameters import PACKAGED_LAYERS
 from subsidy_rules.programs.catalogue import catalogue
-from subsidy_rules.programs.eligibility.case import Case, Insurance, Month, Payer, PlacementEnd
+from subsidy_rules.programs.eligibility.case import Case, Insurance, Payer, PlacementEnd
 from subsidy_rules.programs.idcard import InvalidResidentIdError, Sex, parse_resident_id
-from subsidy_rules.programs.months import format_month, parse_month
+from subsidy_rules.programs.months import format_month
 from subsidy_rules.programs.retirement import RetirementGroup
-from subsidy_rules.serialization import from_json, json_converter, to_json
-
-
-def _month_from(value: Any, _: Any = None) -> Month:
-    if not isinstance(value, str):
-        raise ValueError(f"expected a month YYYY-MM, got {value!r}")
-    return Month(parse_month(value))
-
-
-def _register_hooks() -> None:
-    conv = json_converter()
-    conv.register_structure_hook(Month, _month_from)
-    conv.register_unstructure_hook(Month, format_month)
-
-
-_register_hooks()
+from subsidy_rules.serialization import from_json, to_json
 
 
 def case_from_json(data: Any, source: str = "<case>") -> Case:
