@@ -65,3 +65,16 @@ def test_every_taxonomy_node_and_crosswalk_appears(tmp_path: Path) -> None:
     for source_id in taxonomy().sources():
         assert f'id="{source_id}"' in site["crosswalks.html"]
     assert "重构 reconstructed" in site["crosswalks.html"]
+
+
+def test_every_rule_program_has_its_conditions_with_citations_on_the_eligibility_page(tmp_path: Path) -> None:
+    from subsidy_rules.programs.eligibility.conditions import specs
+    from subsidy_rules.programs.eligibility.engine import RULES
+
+    html = _site(tmp_path)["eligibility.html"]
+    for code in RULES:
+        assert f'id="{code}"' in html
+    assert "（示例案件未涉及本项目。）" not in html
+    judged = [s for s in specs().values() if f"<code>{s.code}</code>" in html]
+    assert len(judged) >= 8
+    assert "财社〔2017〕164号" in html and "三（一）1" in html

@@ -31,9 +31,8 @@ from cattrs.gen import make_dict_structure_fn
 from subsidy_rules.citations import Citation
 from subsidy_rules.errors import DataFileError, DataProblem
 from subsidy_rules.parameters.model import DatedValue, Parameter, ParamKind, ParamValue
-from subsidy_rules.programs.eligibility.case import Month
 from subsidy_rules.programs.model import Program
-from subsidy_rules.programs.months import format_month, parse_month
+from subsidy_rules.programs.months import Month, format_month, parse_month
 
 #: Version of every JSON document this library writes (CLI output, reports).
 SCHEMA_VERSION = "1.0"

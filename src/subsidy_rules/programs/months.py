@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import NewType
 
 from dateutil.relativedelta import relativedelta
+
+#: A calendar month, as the date of its first day (``"YYYY-MM"`` in JSON).
+Month = NewType("Month", date)
 
 _MONTH_TEXT = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -24,15 +24,12 @@ from __future__ import annotations
 import enum
 from datetime import date
 from decimal import Decimal
-from typing import NewType
 
 import attrs
 
 from subsidy_rules.programs.difficulty import CategorySpell
+from subsidy_rules.programs.months import Month as Month  # re-exported: a case's months
 from subsidy_rules.programs.retirement import RetirementGroup
-
-#: A calendar month, as the date of its first day (``"YYYY-MM"`` in JSON).
-Month = NewType("Month", date)
 
 
 class Insurance(enum.Enum):
