@@ -1,0 +1,233 @@
+"""``subsidy-rules forms …``: templates, validation and roll-up of the campaigns' forms.
+
+Exit codes: 0 all files valid (and, for ``aggregate``, the roll-up clean),
+1 a file or the roll-up has an error-severity problem, 2 could not run (an
+unknown form, a missing file, a broken ``--layout``).
+
+Every command takes a packaged FORM_ID, or ``--layout FILE.toml`` for a
+district's own form (then no FORM_ID is given).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from subsidy_rules.cli._common import EXIT_OK, EXIT_PROBLEMS, emit_json, fail, format_option, handle_errors, table
+from subsidy_rules.forms import batch
+from subsidy_rules.forms.loader import FORM_IDS, layout, load_layout
+from subsidy_rules.forms.model import FormLayout
+from subsidy_rules.forms.problems import FileReport, Problem
+from subsidy_rules.forms.template import write_template
+from subsidy_rules.serialization import to_json
+
+layout_option = click.option(
+    "--layout",
+    "layout_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Use the form defined in this TOML file instead of a packaged FORM_ID.",
+)
+workers_option = click.option(
+    "--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: one per core)."
+)
+
+
+def _resolve(args: Sequence[str], layout_file: Path | None, *, want_files: bool) -> tuple[FormLayout, list[Path]]:
+    """The layout (from FORM_ID or --layout) and the remaining arguments as existing files."""
+    rest = list(args)
+    if layout_file is not None:
+        chosen = load_layout(layout_file)
+    else:
+        if not rest:
+            fail(f"give a FORM_ID ({', '.join(FORM_IDS)}) or --layout FILE.toml")
+        chosen = layout(rest.pop(0))
+    files = [Path(a) for a in rest]
+    if want_files and not files:
+        fail("give at least one FILE.xlsx")
+    if not want_files and files:
+        fail(f"unexpected argument(s): {' '.join(rest)}")
+    for f in files:
+        if not f.is_file():
+            fail(f"no such file: {f}")
+    return chosen, files
+
+
+@click.group()
+def forms() -> None:
+    """Statistical forms (问题统计表 …): templates, validation, roll-up."""
+
+
+@forms.command("list")
+@format_option
+@handle_errors
+def list_forms(fmt: str) -> None:
+    """List the packaged forms."""
+    items = [layout(fid) for fid in FORM_IDS]
+    if fmt == "json":
+        emit_json({"forms": [_layout_summary(lay) for lay in items]})
+        return
+    rows = [[lay.id, lay.attachment or "", lay.provenance.value, lay.title] for lay in items]
+    click.echo(table(["id", "attachment", "provenance", "title"], rows))
+
+
+def _layout_summary(lay: FormLayout) -> dict[str, Any]:
+    return {
+        "id": lay.id,
+        "title": lay.title,
+        "document": lay.document,
+        "attachment": lay.attachment,
+        "provenance": lay.provenance.value,
+        "columns": len(lay.columns),
+    }
+
+
+@forms.command("show")
+@click.argument("form_id", required=False)
+@layout_option
+@format_option
+@handle_errors
+def show(form_id: str | None, layout_file: Path | None, fmt: str) -> None:
+    """Show a form's layout (columns, 栏次, provenance of each label, relations)."""
+    lay, _ = _resolve([form_id] if form_id else [], layout_file, want_files=False)
+    if fmt == "json":
+        emit_json({"layout": to_json(lay)})
+        return
+    click.echo(f"{lay.id}: {lay.title}  [{lay.provenance.value}]")
+    rows = []
+    for c in lay.columns:
+        group = lay.group_of(c.number)
+        unit = c.unit or ""
+        rows.append([str(c.number), c.label, c.kind.value, unit, group.label if group else "", c.provenance.value])
+    click.echo(table(["栏次", "label", "kind", "unit", "group", "provenance"], rows))
+    for rel in lay.relations:
+        click.echo(f"relation: {rel.text} (blank: {rel.blank.value}, {rel.provenance.value})")
+
+
+@forms.command("template")
+@click.argument("form_id", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.xlsx")
+@layout_option
+@handle_errors
+def template(form_id: str | None, output: Path, layout_file: Path | None) -> None:
+    """Write the blank form FORM_ID to FILE.xlsx (byte-identical for the same layout)."""
+    lay, _ = _resolve([form_id] if form_id else [], layout_file, want_files=False)
+    try:
+        write_template(lay, output)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    click.echo(f"wrote {output} ({lay.id})")
+
+
+def _problem_line(p: Problem) -> str:
+    return f"    [{p.severity.value}] {p.code.value} {p.where()}: {p.message}"
+
+
+def _echo_report(report: FileReport) -> None:
+    errors = len(report.errors)
+    warnings = len(report.problems) - errors
+    mark = "OK  " if report.valid else "FAIL"
+    unit = f" ({report.unit})" if report.unit else ""
+    click.echo(f"{mark} {report.path}{unit}: {errors} error(s), {warnings} warning(s)")
+    for p in report.problems:
+        click.echo(_problem_line(p))
+
+
+@forms.command("validate")
+@click.argument("args", nargs=-1, metavar="[FORM_ID] FILE...")
+@layout_option
+@workers_option
+@format_option
+@handle_errors
+def validate(args: tuple[str, ...], layout_file: Path | None, workers: int | None, fmt: str) -> None:
+    """Validate filled forms; exit 0 when all are valid, 1 when any has an error."""
+    lay, files = _resolve(args, layout_file, want_files=True)
+    results = batch.validate_files(lay, files, workers=workers)
+    report = batch.report_of(results)
+    if fmt == "json":
+        emit_json(report.to_json())
+    else:
+        for file_report in report.files:
+            _echo_report(file_report)
+        valid = sum(1 for f in report.files if f.valid)
+        click.echo(f"{valid} of {len(report.files)} file(s) valid")
+    sys.exit(EXIT_OK if report.valid else EXIT_PROBLEMS)
+
+
+@forms.command("aggregate")
+@click.argument("args", nargs=-1, metavar="[FORM_ID] FILE...")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="OUT.xlsx")
+@click.option("--include-invalid", is_flag=True, help="Also add up files that failed validation (loudly flagged).")
+@click.option("--unit", "unit_name", default=None, help="The roll-up's 填表单位 (default: 汇总（N个单位）).")
+@layout_option
+@workers_option
+@format_option
+@handle_errors
+def aggregate(
+    args: tuple[str, ...],
+    output: Path,
+    include_invalid: bool,
+    unit_name: str | None,
+    layout_file: Path | None,
+    workers: int | None,
+    fmt: str,
+) -> None:
+    """Add up the units' forms into one form of the same layout (区 → 市)."""
+    lay, files = _resolve(args, layout_file, want_files=True)
+    results = batch.validate_files(lay, files, workers=workers)
+    try:
+        agg = batch.aggregate(lay, results, include_invalid=include_invalid, unit=unit_name, output=output)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    invalid = [f.path for f in agg.inputs.files if not f.valid]
+    if include_invalid and invalid:
+        click.echo(
+            f"WARNING: --include-invalid: {len(invalid)} file(s) that FAILED validation are INCLUDED in the roll-up: "
+            + ", ".join(invalid),
+            err=True,
+        )
+    if fmt == "json":
+        emit_json(_aggregation_json(agg, output))
+    else:
+        for file_report in agg.inputs.files:
+            _echo_report(file_report)
+        _echo_rollup(agg, output)
+    sys.exit(EXIT_OK if agg.ok else EXIT_PROBLEMS)
+
+
+def _aggregation_json(agg: batch.Aggregation, output: Path) -> dict[str, Any]:
+    doc: dict[str, Any] = {**agg.inputs.to_json(), "include_invalid": agg.include_invalid, "rollup": None}
+    if agg.rollup is not None:
+        doc["rollup"] = {
+            "output": str(output),
+            "unit": agg.rollup.data.unit,
+            "units": [
+                {"unit": u.unit, "path": u.path, "units": u.units, "all_zero": u.all_zero, "valid": u.valid}
+                for u in agg.rollup.units
+            ],
+            "zero_units": list(agg.rollup.zero_units),
+            "excluded": list(agg.excluded),
+            "problems": to_json(list(agg.rollup.problems)),
+            "output_report": to_json(agg.output_report),
+        }
+    return doc
+
+
+def _echo_rollup(agg: batch.Aggregation, output: Path) -> None:
+    if agg.rollup is None:
+        click.echo("no valid file to add up; nothing written")
+        return
+    click.echo(f"roll-up of {len(agg.rollup.units)} unit(s) written to {output}")
+    if agg.excluded:
+        click.echo(f"left out (invalid): {', '.join(agg.excluded)}")
+    if agg.rollup.zero_units:
+        click.echo(f"零报送 (all zero, check closely): {'、'.join(agg.rollup.zero_units)}")
+    for p in agg.rollup.problems:
+        click.echo(_problem_line(p))
+    if agg.output_report is not None and not agg.output_report.valid:
+        click.echo("the roll-up itself does not validate:")
+        for p in agg.output_report.problems:
+            click.echo(_problem_line(p))

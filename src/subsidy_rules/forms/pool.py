@@ -1,0 +1,199 @@
+"""Per-file isolation: run a task over many files in worker processes with time and memory limits.
+
+Each worker process caps its own address space (``RLIMIT_AS``) and arms a
+wall-clock alarm around each file, so a zip bomb that slipped past the size
+checks raises MemoryError, and a parser that hangs is interrupted. If a
+worker dies anyway (a native library aborting, the kernel's OOM killer) or
+overruns its deadline, the parent kills it, records that one file's failure
+and starts a fresh worker: a batch never loses a good file because of a bad
+one.
+
+References:
+    ``shared/xlsx-input-hazards.md`` (timing: ``signal.alarm`` interrupts
+    openpyxl; for batch runs, a worker process with a memory cap and a kill
+    turns every bomb into a per-file error).
+
+Limitations:
+    ``RLIMIT_AS`` and ``SIGALRM`` exist on POSIX only; elsewhere the parent's
+    deadline and kill are the only guard. Results travel by pickling.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
+from types import FrameType
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Extra seconds the parent allows beyond the worker's own alarm before it kills the worker.
+KILL_GRACE_SECONDS = 5.0
+
+
+class WorkTimeout(Exception):
+    """The per-file wall-clock limit fired inside the worker."""
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise WorkTimeout()
+
+
+def _limit_memory(memory_bytes: int | None) -> None:
+    if memory_bytes is None or sys.platform == "win32":  # pragma: no cover - platform guard
+        return
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+def _worker_main(  # pragma: no cover - runs in the child process, where coverage does not measure
+    conn: Connection, task: Callable[[Any], Any], timeout: float, memory_bytes: int | None
+) -> None:
+    _limit_memory(memory_bytes)
+    has_alarm = hasattr(signal, "setitimer")
+    if has_alarm:
+        signal.signal(signal.SIGALRM, _on_alarm)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, item = message
+        try:
+            if has_alarm:
+                signal.setitimer(signal.ITIMER_REAL, timeout)
+            try:
+                outcome: tuple[str, Any] = ("ok", task(item))
+            finally:
+                if has_alarm:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+        except WorkTimeout:
+            outcome = ("failed", f"time limit of {timeout:g} s exceeded")
+        except MemoryError:
+            outcome = ("failed", "memory limit exceeded")
+        except Exception as exc:  # the task's own bug: report it against this file, keep the worker
+            outcome = ("failed", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send((index, outcome))
+        except MemoryError:
+            conn.send((index, ("failed", "memory limit exceeded")))
+
+
+class _Worker(Generic[T]):
+    def __init__(self, ctx: Any, task: Callable[[T], Any], timeout: float, memory_bytes: int | None) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, task, timeout, memory_bytes), daemon=True)
+        self.process.start()
+        child.close()
+        self.index: int | None = None
+        self.deadline = 0.0
+
+    def give(self, index: int, item: T, deadline: float) -> None:
+        self.index = index
+        self.deadline = deadline
+        self.conn.send((index, item))
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():  # pragma: no cover - a worker that ignores its stop message
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    # fork starts workers in milliseconds and inherits the loaded layouts; spawn elsewhere.
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_isolated(
+    task: Callable[[T], R],
+    items: Sequence[T],
+    on_failure: Callable[[T, str], R],
+    *,
+    workers: int | None = None,
+    timeout: float = 60.0,
+    memory_bytes: int | None = 2 * 1024**3,
+) -> list[R]:
+    """``[task(item) for item in items]``, each in a worker process under a time and memory limit.
+
+    When a worker reports a failure, dies or overruns, ``on_failure(item,
+    reason)`` gives that item's result instead. ``task`` must be a top-level
+    function (or a ``functools.partial`` of one) so it can be sent to workers.
+    """
+    if not items:
+        return []
+    count = max(1, min(workers or os.cpu_count() or 1, len(items)))
+    ctx = _context()
+    results: list[Any] = [None] * len(items)
+    done = [False] * len(items)
+    pending = list(range(len(items)))
+    pending.reverse()
+    pool: list[_Worker[T]] = [_Worker(ctx, task, timeout, memory_bytes) for _ in range(count)]
+
+    def feed(worker: _Worker[T]) -> None:
+        if pending:
+            index = pending.pop()
+            worker.give(index, items[index], time.monotonic() + timeout + KILL_GRACE_SECONDS)
+        else:
+            worker.index = None
+
+    try:
+        for worker in pool:
+            feed(worker)
+        while not all(done):
+            busy = [w for w in pool if w.index is not None]
+            now = time.monotonic()
+            wait_for = max(0.0, min(w.deadline for w in busy) - now)
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for)
+            for i, worker in enumerate(pool):
+                if worker.index is None:
+                    continue
+                index = worker.index
+                if worker.conn in ready:
+                    try:
+                        _, (status, payload) = worker.conn.recv()
+                    except (EOFError, OSError):
+                        status, payload = "died", None
+                    if status == "ok":
+                        results[index] = payload
+                        done[index] = True
+                        feed(worker)
+                        continue
+                    if status == "failed":
+                        results[index] = on_failure(items[index], str(payload))
+                        done[index] = True
+                        feed(worker)
+                        continue
+                died = worker.conn in ready or worker.process.sentinel in ready
+                if died or time.monotonic() > worker.deadline:
+                    overran = not died
+                    worker.stop(kill=True)
+                    code = worker.process.exitcode
+                    reason = "time limit exceeded" if overran else f"the reading process died (exit code {code})"
+                    results[index] = on_failure(items[index], reason)
+                    done[index] = True
+                    pool[i] = _Worker(ctx, task, timeout, memory_bytes)
+                    feed(pool[i])
+    finally:
+        for worker in pool:
+            worker.stop(kill=worker.index is not None)
+    return results
