@@ -78,3 +78,16 @@ def test_every_rule_program_has_its_conditions_with_citations_on_the_eligibility
     judged = [s for s in specs().values() if f"<code>{s.code}</code>" in html]
     assert len(judged) >= 8
     assert "财社〔2017〕164号" in html and "三（一）1" in html
+
+
+def test_every_form_and_column_appears_with_reconstructed_labels_marked(tmp_path: Path) -> None:
+    from subsidy_rules.forms import FORM_IDS, layout
+
+    html = _site(tmp_path)["forms.html"]
+    for form_id in FORM_IDS:
+        lay = layout(form_id)
+        assert f'id="{form_id}"' in html
+        for col in lay.columns:
+            assert col.label in html
+    assert "违规代管“一卡通”数量" in html and "8=11+14+15" in html.replace(" ", "")
+    assert "重构 reconstructed" in html

@@ -54,7 +54,11 @@ def test_all_41_wuhan_rows_are_found_by_name_and_code_in_seed_order() -> None:
     ("catalogue_id", "names", "seed"),
     [
         ("chongqing-2023", ["灵活就业社会保险补贴", "公益性岗位社会保险补贴"], "002_5b3d2877a453d94f.txt"),
-        ("tongchuan-2021", ["残联专职委员补贴", "残疾人自主创业补助", "残疾人公益性岗位补贴"], "003_744609e8b39f4e34.txt"),
+        (
+            "tongchuan-2021",
+            ["残联专职委员补贴", "残疾人自主创业补助", "残疾人公益性岗位补贴"],
+            "003_744609e8b39f4e34.txt",
+        ),
     ],
 )
 def test_the_programs_of_seeds_002_and_003_are_there_with_their_sources(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 #: Demo steps, in order; each names a module ``subsidy_rules.demo.<step>``.
-STEPS: tuple[str, ...] = ("catalogue", "issues", "forms", "eligibility")
+STEPS: tuple[str, ...] = ("catalogue", "issues", "forms", "eligibility", "docs")
 
 
 def run(out: Path, echo: Callable[[str], None] = print) -> None:

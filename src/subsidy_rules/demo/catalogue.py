@@ -27,7 +27,7 @@ def run(out: Path) -> list[str]:
     params = {"schema_version": SCHEMA_VERSION, "parameters": [to_json(ps.definition(pid)) for pid in ps.ids]}
     (out / "parameters-national.json").write_text(json.dumps(params, ensure_ascii=False, indent=2), "utf-8")
 
-    rows = [[c.id, str(len(c.codes)), c.title_zh[:34]] for c in cat.catalogues]
+    rows = [[c.id, str(len(c.codes)), c.title_zh] for c in cat.catalogues]
     lines = [table(["catalogue", "programs", "title"], rows)]
     by_item: dict[str, int] = {}
     for p in cat.programs_in("wuhan-2022"):

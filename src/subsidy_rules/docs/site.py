@@ -7,7 +7,7 @@ from pathlib import Path
 
 import attrs
 
-from subsidy_rules.docs import pages_eligibility, pages_foundation, pages_issues
+from subsidy_rules.docs import pages_eligibility, pages_forms, pages_foundation, pages_issues
 from subsidy_rules.docs.html import esc, page
 
 
@@ -27,6 +27,7 @@ PAGES: tuple[Page, ...] = (
     Page("eligibility.html", "享受条件 Eligibility rules", pages_eligibility.eligibility_body),
     Page("issues.html", "问题分类 Issue taxonomy", pages_issues.issues_body),
     Page("crosswalks.html", "对照表 Crosswalks", pages_issues.crosswalks_body),
+    Page("forms.html", "统计表式 Forms", pages_forms.forms_body),
     Page("documents.html", "依据文件 Documents", pages_foundation.documents_body),
 )
 
