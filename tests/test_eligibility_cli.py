@@ -91,3 +91,10 @@ def test_the_demo_step_writes_text_and_json_for_every_sample(tmp_path: Path) -> 
     assert "02-near-retirement" in lines[0] and "retirement" in lines[0]
     note = (tmp_path / "eligibility" / "04-refunded-month.txt").read_text("utf-8")
     assert "paid-above-entitlement" in note and "当月缴费未退费" in note
+
+
+def test_every_condition_cites_at_least_one_source() -> None:
+    from subsidy_rules.programs.eligibility.conditions import specs
+
+    uncited = [s.code for s in specs().values() if not s.citations]
+    assert uncited == []

@@ -19,6 +19,15 @@ th{background:#f0f4f8;text-align:left;white-space:nowrap}td{min-width:2.5em}
 """
 
 
+def shown_value(value: object) -> str:
+    """A parameter value for people: lists joined with 、, ratios as 2/3."""
+    from subsidy_rules.serialization import param_value_to_json
+
+    if isinstance(value, tuple):
+        return "、".join(str(v) for v in value) or "（空）"
+    return str(param_value_to_json(value))  # type: ignore[arg-type]
+
+
 def esc(text: object) -> str:
     return escape(str(text), quote=True)
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 
-from subsidy_rules.docs.html import citation, esc, table
+from subsidy_rules.docs.html import citation, esc, shown_value, table
 from subsidy_rules.programs import catalogue
 from subsidy_rules.programs.eligibility.case_json import case_from_json
 from subsidy_rules.programs.eligibility.decision import ConditionResult
 from subsidy_rules.programs.eligibility.engine import RULES, decide_all
-from subsidy_rules.serialization import param_value_to_json
 
 
 def _judged() -> dict[str, dict[str, ConditionResult]]:
@@ -45,7 +44,7 @@ def eligibility_body() -> str:
         rows = []
         for cond in judged[code].values():
             params = "<br>".join(
-                f"<code>{esc(r.parameter_id)}</code> = {esc(param_value_to_json(r.value))} {esc(r.unit)}"
+                f"<code>{esc(r.parameter_id)}</code> = {esc(shown_value(r.value))} {esc(r.unit)}"
                 f"（{esc(r.effective_from.isoformat())}起，{esc(r.layer)}）{citation(r.citation)}"
                 for r in cond.parameters
             )

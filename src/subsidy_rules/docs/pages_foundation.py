@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from subsidy_rules.citations import documents
-from subsidy_rules.docs.html import badge, citation, esc, table
+from subsidy_rules.docs.html import badge, citation, esc, shown_value, table
 from subsidy_rules.parameters import PACKAGED_LAYERS, jurisdiction, packaged_layer
 from subsidy_rules.programs import Program, catalogue
-from subsidy_rules.serialization import param_value_to_json
 
 
 def _program_cells(p: Program, catalogue_id: str) -> list[str]:
@@ -53,7 +52,7 @@ def parameters_body() -> str:
         rows = []
         for param in layer:
             for v in param.values:
-                shown = "（终止）" if v.value is None else esc(param_value_to_json(v.value))
+                shown = "（终止）" if v.value is None else esc(shown_value(v.value))
                 rows.append([
                     f"<code>{esc(param.id)}</code><br>{esc(param.description_zh)}"
                     f'<br><span class="en">{esc(param.description_en)}</span>',

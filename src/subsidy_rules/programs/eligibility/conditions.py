@@ -47,7 +47,14 @@ def specs() -> dict[str, ConditionSpec]:
     """Every condition, by code."""
     seed_flex = f"{_FLEX}：灵活就业社会保险补贴"
     items = [
-        _s("first-approval", "已初次核定享受补贴", "The subsidy was first approved (初次核定)"),
+        _s(
+            "first-approval",
+            "已初次核定享受补贴",
+            "The subsidy was first approved (初次核定)",
+            # The period and the near-retirement test both run from the first approval (164号/181号).
+            cite("caishe-2017-164", "社会保险补贴期限：以初次核定其享受社会保险补贴时年龄为准"),
+            cite("caishe-2023-181", "社会保险补贴期限：以初次核定其享受社会保险补贴时年龄为准"),
+        ),
         _s(
             "difficulty-person",
             "申请人为就业困难人员（在认定有效期内，且类别在本地认定范围内）",
@@ -65,6 +72,8 @@ def specs() -> dict[str, ConditionSpec]:
             "graduate-window",
             "高校毕业生在离校后规定期限内初次核定（毕业年度或离校后期限内）",
             "A graduate first approved within the window after leaving school",
+            cite("caishe-2017-164", "离校1年内未就业的高校毕业生灵活就业"),
+            cite("caishe-2023-181", "毕业年度或离校2年内未就业高校毕业生灵活就业"),
         ),
         _s(
             "flexible-registration",
@@ -117,11 +126,15 @@ def specs() -> dict[str, ConditionSpec]:
             "在补贴期限内（自初次核定起；距法定退休年龄不足规定年限的可延长至退休，以初次核定时年龄为准）",
             "Within the period from first approval (to retirement when, at first approval, fewer than the set "
             "years remain)",
+            cite("caishe-2017-164", "社会保险补贴期限；公益性岗位补贴期限"),
+            cite("caishe-2023-181", "社会保险补贴期限；公益性岗位补贴期限"),
         ),
         _s(
             "amount",
             "补贴额不超过实际缴费的规定比例及地方上限",
             "The amount is at most the set share of the contribution actually paid, and at most any local cap",
+            cite("caishe-2017-164", "社会保险补贴（不超过其实际缴费的2/3）"),
+            cite("caishe-2023-181", "社会保险补贴（不超过其实际缴费的2/3）"),
         ),
         _s(
             "placed-on-post",
@@ -134,6 +147,8 @@ def specs() -> dict[str, ConditionSpec]:
             "re-placement",
             "再次安置符合规定（期满后可再次安置的人员类别、安置次数上限）",
             "Any later placement is allowed (categories that may be re-placed, the local limit on placements)",
+            cite("caishe-2023-181", "公益性岗位补贴期限（大龄就业困难人员、零就业家庭人员、重度残疾人可再次安置）"),
+            cite("hubei-public-welfare-post-rules"),
         ),
         _s(
             "in-post",
