@@ -437,3 +437,17 @@ def insurance_set(codes: tuple[str, ...]) -> tuple[Insurance, ...]:
     """
     known = {i.value: i for i in Insurance}
     return tuple(known[c] for c in codes if c in known)
+
+
+def stop_reasons(cf: CaseFacts, m: int, reasons: list[str]) -> None:
+    """Add the codes of the stop events in force in month index ``m``: retirement, death, pension.
+
+    Seed 002 三（一）: 享受养老保险待遇等应停发补贴而未及时停发; death and retirement as
+    common stop events (see the conditions' citations).
+    """
+    if m >= cf.retire_m:
+        reasons.append("before-retirement")
+    if m >= cf.death_m:
+        reasons.append("alive")
+    if m >= cf.pension_m:
+        reasons.append("no-pension")

@@ -65,6 +65,7 @@ from subsidy_rules.programs.eligibility.common import (
     payment_problem,
     period_end,
     share_of,
+    stop_reasons,
 )
 from subsidy_rules.programs.eligibility.decision import (
     Decision,
@@ -190,12 +191,7 @@ def decide_flexible(cf: CaseFacts, program: str, name_zh: str, paid_codes: froze
         else:
             reasons.append("flexible-registration")
         if m >= stop_m:
-            if m >= cf.retire_m:
-                reasons.append("before-retirement")
-            if m >= cf.death_m:
-                reasons.append("alive")
-            if m >= cf.pension_m:
-                reasons.append("no-pension")
+            stop_reasons(cf, m, reasons)
         for lo, hi in employment:
             if lo <= m <= hi:
                 reasons.append("not-formally-employed")

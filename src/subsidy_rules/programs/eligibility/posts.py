@@ -60,6 +60,7 @@ from subsidy_rules.programs.eligibility.common import (
     period_end,
     round_yuan,
     share_of,
+    stop_reasons,
 )
 from subsidy_rules.programs.eligibility.decision import Decision, Fact, MonthLine, MonthStatus, PeriodEnd
 from subsidy_rules.programs.eligibility.flexible import ineligible
@@ -177,12 +178,7 @@ def decide_post(cf: CaseFacts, program: str, name_zh: str, paid_codes: frozenset
                 reasons.append("period")
             if m >= stint.failed_m:
                 reasons.append("appraisal")
-        if m >= cf.retire_m:
-            reasons.append("before-retirement")
-        if m >= cf.death_m:
-            reasons.append("alive")
-        if m >= cf.pension_m:
-            reasons.append("no-pension")
+        stop_reasons(cf, m, reasons)
         line = None if reasons else _amount(cf, tr, program, amount_code, m, month)
         if line is None or line.status is MonthStatus.NOT_ENTITLED:
             reasons += list(line.reasons) if line else []
