@@ -25,11 +25,7 @@ from typing import Any
 import attrs
 
 from subsidy_rules.serialization import to_json
-
-
-class Severity(enum.Enum):
-    ERROR = "error"
-    WARNING = "warning"
+from subsidy_rules.severity import Severity as Severity
 
 
 class ProblemCode(enum.Enum):

@@ -28,6 +28,7 @@ import attrs
 
 from subsidy_rules.citations import Citation
 from subsidy_rules.parameters import Resolved
+from subsidy_rules.severity import Severity as Severity
 
 
 class Outcome(enum.Enum):
@@ -66,11 +67,6 @@ class PeriodEnd(enum.Enum):
             PeriodEnd.LEFT_POST: "离开公益性岗位",
             PeriodEnd.FAILED_APPRAISAL: "考核不合格",
         }[self]
-
-
-class Severity(enum.Enum):
-    ERROR = "error"
-    WARNING = "warning"
 
 
 @attrs.frozen
