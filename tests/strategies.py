@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from subsidy_rules.citations import Citation
+from subsidy_rules.core.citation import Citation
 from subsidy_rules.parameters.model import DatedValue, Parameter, ParamKind
 from subsidy_rules.programs.model import Beneficiary, Channel, Fund, FundItem, Level, Program, Source
 
@@ -194,12 +194,12 @@ def _issues_strategies() -> dict[str, st.SearchStrategy[object]]:
     from subsidy_rules.issues import (
         CrosswalkItem,
         Finding,
+        Gravity,
         Handling,
         IssueType,
         Measure,
         NodeKind,
         Provenance,
-        Severity,
     )
 
     codes = st.from_regex(r"[a-z][a-z0-9-]{0,8}(\.[a-z][a-z0-9-]{0,8}){0,3}", fullmatch=True)
@@ -217,7 +217,7 @@ def _issues_strategies() -> dict[str, st.SearchStrategy[object]]:
             parent=code.rpartition(".")[0] or None,
             kind=draw(st.sampled_from(list(NodeKind))),
             measure=draw(st.sampled_from(list(Measure))),
-            severity=draw(st.sampled_from(list(Severity))),
+            gravity=draw(st.sampled_from(list(Gravity))),
             handling=tuple(draw(st.lists(st.sampled_from(list(Handling)), max_size=3, unique=True))),
             citations=tuple(c for c, _ in cited),
             source_text=tuple(t for _, t in cited),

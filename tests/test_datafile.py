@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from subsidy_rules.datafile import Node, key_path, load_toml
-from subsidy_rules.errors import DataFileError, DataProblem
+from subsidy_rules.core.datafile import Node, data_problem, key_path, load_toml
+from subsidy_rules.core.errors import DataFileError
 
 
 def test_key_paths_quote_only_what_needs_quoting() -> None:
@@ -44,7 +44,7 @@ def test_every_accessor_records_a_problem_instead_of_raising() -> None:
     assert node.get_choice("c", {"a": 1}) is None
     assert node.get_bool("absent", default=True) is True
     assert node.as_decimal("x", True) is None
-    paths = [p.path for p in node.problems]
+    paths = [p.place.path for p in node.problems]
     assert paths == ["s", "b", "i", "d", "n", "inf", "l", "t", "arr", "arr2[0]", "tabs.x", "c", "x"]
     with pytest.raises(DataFileError) as info:
         node.raise_if_problems()
@@ -52,6 +52,7 @@ def test_every_accessor_records_a_problem_instead_of_raising() -> None:
 
 
 def test_a_problem_prints_file_path_and_message() -> None:
-    assert str(DataProblem("a.toml", "x.y", "bad")) == "a.toml: x.y: bad"
-    assert str(DataProblem("a.toml", "", "bad")) == "a.toml: bad"
+    assert str(data_problem("a.toml", "x.y", "bad")) == "a.toml: x.y: bad"
+    assert str(data_problem("a.toml", "", "bad")) == "a.toml: bad"
+    assert data_problem("a.toml", "x.y", "bad", "坏").message_zh == "坏"
     assert str(DataFileError([])) == "invalid data file"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from subsidy_rules.citations import documents
 from subsidy_rules.cli import cli
+from subsidy_rules.core.citation import documents
 from subsidy_rules.docs import PAGES, build_site
 from subsidy_rules.parameters import PACKAGED_LAYERS, packaged_layer
 from subsidy_rules.programs import catalogue

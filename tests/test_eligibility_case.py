@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import pytest
 
-from subsidy_rules.errors import DataFileError
+from subsidy_rules.core.errors import DataFileError
 from subsidy_rules.programs.difficulty import CategorySpell, held_on
 from subsidy_rules.programs.eligibility import Case, case_from_json, case_schema, case_to_json, check_case, load_case
 from subsidy_rules.programs.eligibility.case import Contribution, Person, Placement
@@ -30,7 +30,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "src/subsidy_rules/programs/eli
 def _problems(data: Any) -> dict[str, str]:
     with pytest.raises(DataFileError) as info:
         case_from_json(data, "case.json")
-    return {p.path: p.message for p in info.value.problems}
+    return {p.place.path: p.message_en for p in info.value.problems}
 
 
 def _minimal(**extra: Any) -> dict[str, Any]:
@@ -117,7 +117,7 @@ def test_the_person_needs_a_birth_month_and_a_group_consistent_with_the_id_numbe
     wrong = _problems({"case_id": "c", "person": {"id_number": woman, "group": "female-55", "birth_month": "1950-01"}})
     assert "differs" in wrong["$.person.birth_month"]
     case = Case("c", Person(birth_month=date(1970, 5, 3), group=None))  # type: ignore[arg-type]
-    paths = {p.path for p in check_case(case)}
+    paths = {p.place.path for p in check_case(case)}
     assert {"$.person.birth_month", "$.person.group"} <= paths
 
 
@@ -129,7 +129,7 @@ def test_months_built_in_python_must_be_first_days() -> None:
         contributions=(Contribution(date(2021, 3, 5), Insurance.PENSION, Payer.EMPLOYER, Decimal(1)),),  # type: ignore[arg-type]
         payments=(Payment("flexible-employment-si-subsidy", date(2021, 3, 5), Decimal(1)),),  # type: ignore[arg-type]
     )
-    paths = {p.path for p in check_case(case)}
+    paths = {p.place.path for p in check_case(case)}
     assert {"$.contributions[0].month", "$.payments[0].month"} <= paths
 
 

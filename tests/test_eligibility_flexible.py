@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from subsidy_rules.errors import DataFileError, UnknownCodeError
+from subsidy_rules.core.errors import DataFileError, UnknownCodeError
 from subsidy_rules.parameters import jurisdiction, layer_from_toml
 from subsidy_rules.programs.difficulty import CategorySpell
 from subsidy_rules.programs.eligibility import (
@@ -285,7 +285,7 @@ def test_combined_rows_expand_to_their_parts_and_programs_are_inferred() -> None
 def test_an_invalid_case_built_in_python_is_refused_with_json_paths() -> None:
     with pytest.raises(DataFileError) as info:
         decide(_case(person=Person(id_number="110105194912310021")), FLEXIBLE)
-    assert info.value.problems[0].path == "$.person.id_number"
+    assert info.value.problems[0].place.path == "$.person.id_number"
 
 
 def test_the_officer_note_gives_the_verdict_each_condition_with_its_citation_and_unconfirmed_values() -> None:

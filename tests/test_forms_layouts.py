@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from subsidy_rules.errors import DataFileError, UnknownCodeError
+from subsidy_rules.core.errors import DataFileError, UnknownCodeError
 from subsidy_rules.forms import FORM_IDS, layout, layout_from_text, load_layout
 from subsidy_rules.forms.model import BlankRule, ColumnKind, Provenance, Relation, RowAxisKind, Term
 from subsidy_rules.programs import catalogue
@@ -172,16 +172,16 @@ def test_a_bad_layout_file_is_reported_by_file_and_key_path(tmp_path: Path, chan
     target.write_text(change(MINIMAL), "utf-8")  # type: ignore[operator]
     with pytest.raises(DataFileError) as info:
         load_layout(target)
-    paths = [p.path for p in info.value.problems]
+    paths = [p.place.path for p in info.value.problems]
     assert path in paths, paths
-    assert all(p.file == str(target) for p in info.value.problems)
+    assert all(p.place.file == str(target) for p in info.value.problems)
 
 
 def test_layout_errors_cover_groups_catalogues_and_free_rows() -> None:
     text = MINIMAL.replace("[[relations]]", '[[groups]]\nlabel = "组"\nfirst = 2\nlast = 9\n[[relations]]')
     with pytest.raises(DataFileError) as info:
         layout_from_text(text)
-    assert "groups[0].last" in [p.path for p in info.value.problems]
+    assert "groups[0].last" in [p.place.path for p in info.value.problems]
     text = MINIMAL.replace('kind = "fixed"', 'kind = "fixed"\ncatalogue = "no-such"')
     with pytest.raises(DataFileError):
         layout_from_text(text)
@@ -189,4 +189,4 @@ def test_layout_errors_cover_groups_catalogues_and_free_rows() -> None:
     free = free.replace('label = "序号"\nrole = "number"', 'label = "备注"\nrole = "name"')
     with pytest.raises(DataFileError) as info:
         layout_from_text(free)
-    assert any(p.path.startswith("rows") for p in info.value.problems)
+    assert any((p.place.path or "").startswith("rows") for p in info.value.problems)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from subsidy_rules.errors import SubsidyRulesError
+from subsidy_rules.core.errors import SubsidyRulesError
 from subsidy_rules.programs.idcard import (
     IdProblem,
     InvalidResidentIdError,

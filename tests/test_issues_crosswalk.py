@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import subsidy_rules
-from subsidy_rules.errors import UnknownCodeError
+from subsidy_rules.core.errors import UnknownCodeError
 from subsidy_rules.issues import Measure, NodeKind, Provenance, SourceKind, taxonomy
 
 FORMS = {

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from subsidy_rules.errors import DataFileError
+from subsidy_rules.core.errors import DataFileError
 from subsidy_rules.issues import Handling, Measure, load_taxonomy
 
 ROOT = """
@@ -18,7 +18,7 @@ definition_zh = "甲问题"
 definition_en = "Problem A"
 kind = "problem"
 measure = "count"
-severity = "low"
+gravity = "low"
 handling = ["rectify"]
 sources = [{ document = "seed-000", article = "三（二）1", text = "多头管理" }]
 """
@@ -42,7 +42,7 @@ definition_zh = "丙情况"
 definition_en = "Fact F"
 kind = "screening-fact"
 measure = "persons"
-severity = "none"
+gravity = "none"
 handling = []
 sources = [{ document = "seed-000", article = "附件3", text = "人数" }]
 """
@@ -143,19 +143,19 @@ def test_a_child_source_pointing_at_an_unknown_document_is_reported() -> None:
 
 def test_a_root_must_say_its_kind_measure_severity_and_handling() -> None:
     text = "\n".join(
-        line for line in ROOT.splitlines() if not line.startswith(("kind", "measure", "severity", "handling"))
+        line for line in ROOT.splitlines() if not line.startswith(("kind", "measure", "gravity", "handling"))
     )
     problems = _problems(text)
-    for key in ("kind", "measure", "severity", "handling"):
+    for key in ("kind", "measure", "gravity", "handling"):
         assert any(p.startswith(f"t.toml: issues[0].{key}: missing") for p in problems), key
 
 
 def test_a_child_of_another_kind_and_a_problem_ranked_none_are_refused() -> None:
-    text = ROOT.replace('severity = "low"', 'severity = "none"') + CHILD.replace(
+    text = ROOT.replace('gravity = "low"', 'gravity = "none"') + CHILD.replace(
         'name_zh = "乙"', 'name_zh = "乙"\nkind = "outcome"'
     )
     problems = _problems(text)
-    assert "t.toml: issues[0].severity: problems rank high/medium/low; facts and outcomes rank none" in problems
+    assert "t.toml: issues[0].gravity: problems rank high/medium/low; facts and outcomes rank none" in problems
     assert "t.toml: issues[1].kind: 'outcome' differs from the parent's 'problem'" in problems
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from subsidy_rules.errors import UnknownCodeError
-from subsidy_rules.issues import Handling, NodeKind, Provenance, Severity, taxonomy
+from subsidy_rules.core.errors import UnknownCodeError
+from subsidy_rules.issues import Gravity, Handling, NodeKind, Provenance, taxonomy
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "issue_codes.txt"
 SEEDS = Path(os.environ.get("SUBSIDY_RULES_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds"))
@@ -91,17 +91,17 @@ def test_iteration_is_tree_order_parents_before_their_subtrees() -> None:
 def test_only_problems_carry_a_severity_and_a_handling() -> None:
     for issue in taxonomy():
         if issue.kind is NodeKind.PROBLEM:
-            assert issue.severity is not Severity.NONE, issue.code
+            assert issue.gravity is not Gravity.NONE, issue.code
             assert issue.handling, issue.code
         else:
-            assert issue.severity is Severity.NONE and issue.handling == (), issue.code
+            assert issue.gravity is Gravity.NONE and issue.handling == (), issue.code
 
 
 def test_violations_go_to_the_discipline_inspection_organs_as_seeds_000_and_001_say() -> None:
     tx = taxonomy()
     for code in ("funds.embezzlement", "funds.diversion", "funds.false-claims", "conduct.favouritism"):
         assert Handling.REFER_TO_DISCIPLINE_INSPECTION in tx.get(code).handling
-        assert tx.get(code).severity is Severity.HIGH
+        assert tx.get(code).gravity is Gravity.HIGH
     cited = {c.document_key for c in tx.get("accountability.referrals").citations}
     assert {"seed-000", "seed-001"} <= cited
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from subsidy_rules.citations import documents
-from subsidy_rules.errors import DataFileError, NoValueInForceError, UnknownCodeError
+from subsidy_rules.core.citation import documents
+from subsidy_rules.core.errors import DataFileError, NoValueInForceError, UnknownCodeError
 from subsidy_rules.parameters import (
     PACKAGED_LAYERS,
     jurisdiction,
@@ -156,8 +156,8 @@ def test_a_broken_layer_file_names_file_key_path_and_problem(tmp_path: Path) -> 
     f.write_text(BROKEN, encoding="utf-8")
     with pytest.raises(DataFileError) as info:
         load_layer(f)
-    paths = {p.path: p.message for p in info.value.problems}
-    assert all(p.file == str(f) for p in info.value.problems)
+    paths = {p.place.path: p.message_en for p in info.value.problems}
+    assert all(p.place.file == str(f) for p in info.value.problems)
     assert "use lowercase" in paths["layer.id"]
     assert paths["layer.name_en"] == "missing"
     assert "planet" in paths["layer.level"]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from subsidy_rules.errors import UnknownCodeError
-from subsidy_rules.programs import FundItem, catalogue, normalise_name
+from subsidy_rules.core.errors import UnknownCodeError
+from subsidy_rules.core.text import fold
+from subsidy_rules.programs import FundItem, catalogue
 
 SEED_000 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_6a8f6a9cdbfd8f54.txt"
 
@@ -130,17 +131,17 @@ def test_a_name_typed_or_pasted_from_a_cell_still_finds_the_program(typed: str) 
 
 
 def test_quote_styles_and_full_width_forms_fold_together() -> None:
-    assert normalise_name("违规代管「一卡通」数量") == normalise_name("违规代管“一卡通”数量")
-    assert normalise_name('违规代管"一卡通"数量') == normalise_name("违规代管『一卡通』数量")
-    assert normalise_name("ＡＢＣ１２３") == "abc123"
-    assert normalise_name("①") != normalise_name("1")
+    assert fold("违规代管「一卡通」数量") == fold("违规代管“一卡通”数量")
+    assert fold('违规代管"一卡通"数量') == fold("违规代管『一卡通』数量")
+    assert fold("ＡＢＣ１２３") == "abc123"
+    assert fold("①") != fold("1")
 
 
 def test_normalisation_never_merges_province_city_and_district_programs() -> None:
     cat = catalogue()
     codes = {cat.lookup(f"{level}就业见习补贴").code for level in "省市区"}
     assert len(codes) == 3
-    keys = [normalise_name(p.name_zh) for p in cat]
+    keys = [fold(p.name_zh) for p in cat]
     assert len(keys) == len(set(keys))
 
 

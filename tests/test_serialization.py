@@ -7,7 +7,7 @@ import json
 import pytest
 from hypothesis import given
 
-from subsidy_rules.errors import DataFileError
+from subsidy_rules.core.errors import DataFileError
 from subsidy_rules.parameters import Parameter, national
 from subsidy_rules.programs import Program, catalogue
 from subsidy_rules.serialization import SCHEMA_VERSION, dumps, from_json, to_json
@@ -46,9 +46,9 @@ def test_a_malformed_program_is_reported_by_json_path() -> None:
     data["fund_item"] = "zz"
     with pytest.raises(DataFileError) as info:
         from_json(data, Program, source="p.json")
-    paths = {p.path for p in info.value.problems}
+    paths = {p.place.path for p in info.value.problems}
     assert paths == {"$.fund_item", "$.sources[1].row"}
-    assert all(p.file == "p.json" for p in info.value.problems)
+    assert all(p.place.file == "p.json" for p in info.value.problems)
 
 
 @pytest.mark.parametrize(

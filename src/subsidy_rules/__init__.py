@@ -8,10 +8,9 @@ Subpackages:
 * :mod:`subsidy_rules.forms` — the campaigns' statistical forms as data.
 """
 
-from subsidy_rules.citations import Citation, Document, cite
-from subsidy_rules.errors import (
+from subsidy_rules.core.citation import Citation, Document, cite
+from subsidy_rules.core.errors import (
     DataFileError,
-    DataProblem,
     NoValueInForceError,
     SubsidyRulesError,
     UnknownCodeError,
@@ -22,7 +21,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Citation",
     "DataFileError",
-    "DataProblem",
     "Document",
     "NoValueInForceError",
     "SubsidyRulesError",

@@ -28,8 +28,9 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn
 
-from subsidy_rules.citations import Citation
-from subsidy_rules.errors import DataFileError, DataProblem
+from subsidy_rules.core.citation import Citation
+from subsidy_rules.core.datafile import data_problem
+from subsidy_rules.core.errors import DataFileError
 from subsidy_rules.parameters.model import DatedValue, Parameter, ParamKind, ParamValue
 from subsidy_rules.programs.model import Program
 from subsidy_rules.programs.months import Month, format_month, parse_month
@@ -210,7 +211,7 @@ def from_json(data: Any, cls: type[T], *, source: str = "<json>") -> T:
         problems = []
         for msg in messages:
             text, _, path = msg.rpartition(" @ ")
-            problems.append(DataProblem(source, path or "$", text or msg))
+            problems.append(data_problem(source, path or "$", text or msg))
         raise DataFileError(problems) from None
 
 

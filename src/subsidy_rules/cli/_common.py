@@ -10,7 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from subsidy_rules.errors import DataFileError, SubsidyRulesError, UnknownCodeError
+from subsidy_rules.core.errors import DataFileError, SubsidyRulesError, UnknownCodeError
 from subsidy_rules.serialization import dumps
 
 P = ParamSpec("P")

@@ -26,7 +26,7 @@ def _brief(issue: IssueType) -> dict[str, Any]:
         "name_provenance": issue.name_provenance.value,
         "kind": issue.kind.value,
         "measure": issue.measure.value,
-        "severity": issue.severity.value,
+        "gravity": issue.gravity.value,
     }
 
 
@@ -62,7 +62,7 @@ def _describe(tx: Taxonomy, issue: IssueType) -> str:
         f"上级 parent      : {f'{parent.name_zh} ({parent.code})' if parent else '—'}",
         f"类别 kind        : {issue.kind.name_zh} ({issue.kind.value})",
         f"计量 measure     : {issue.measure.name_zh} ({issue.measure.value})",
-        f"严重程度 severity: {issue.severity.name_zh} ({issue.severity.value})",
+        f"严重程度 gravity: {issue.gravity.name_zh} ({issue.gravity.value})",
         f"处理 handling    : {'；'.join(h.name_zh for h in issue.handling) or '—'}",
         "",
         f"定义：{issue.definition_zh}",

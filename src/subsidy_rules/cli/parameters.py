@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from subsidy_rules.cli._common import emit_json, fail, format_option, handle_errors, table
-from subsidy_rules.errors import NoValueInForceError
+from subsidy_rules.core.errors import NoValueInForceError
 from subsidy_rules.parameters import PACKAGED_LAYERS, parameter_set
 from subsidy_rules.serialization import param_value_to_json, to_json
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from subsidy_rules.core.provenance import Provenance
 from subsidy_rules.docs.html import esc, reconstructed_badge, table
 from subsidy_rules.forms import FORM_IDS, layout
-from subsidy_rules.forms.model import Provenance
 
 
 def _rec(p: Provenance) -> str:

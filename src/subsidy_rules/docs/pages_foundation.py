@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from subsidy_rules.citations import documents
+from subsidy_rules.core.citation import documents
 from subsidy_rules.docs.html import badge, citation, esc, shown_value, table
 from subsidy_rules.parameters import PACKAGED_LAYERS, jurisdiction, packaged_layer
 from subsidy_rules.programs import Program, catalogue

@@ -26,6 +26,7 @@ Limitations:
     Reads and writes .xlsx only (never .xls, never macros).
 """
 
+from subsidy_rules.core.provenance import Provenance
 from subsidy_rules.forms.batch import Aggregation, aggregate, aggregate_files, report_of, validate_files
 from subsidy_rules.forms.cells import TextNumber, parse_text_date, parse_text_number
 from subsidy_rules.forms.data import CellValue, FormData, FormRow
@@ -39,7 +40,6 @@ from subsidy_rules.forms.model import (
     FormLayout,
     HeaderLine,
     HeaderRole,
-    Provenance,
     Relation,
     RowAxis,
     RowAxisKind,

@@ -21,8 +21,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from subsidy_rules.datafile import Node, load_toml
-from subsidy_rules.errors import UnknownCodeError
+from subsidy_rules.core.datafile import Node, load_toml
+from subsidy_rules.core.errors import UnknownCodeError
+from subsidy_rules.core.provenance import Provenance
 from subsidy_rules.forms.model import (
     UNIT_POWERS,
     BlankRule,
@@ -35,7 +36,6 @@ from subsidy_rules.forms.model import (
     HeaderRole,
     LabelColumn,
     LabelRole,
-    Provenance,
     Relation,
     RowAxis,
     RowAxisKind,
@@ -85,10 +85,10 @@ def layout_from_toml(node: Node) -> FormLayout:
     title = node.get_str("title")
     sheet = node.get_str("sheet")
     if sheet is not None and (len(sheet) > 31 or any(ch in sheet for ch in "[]:*?/\\")):
-        node.problem("sheet", "an Excel sheet name has at most 31 characters and none of []:*?/\\")
+        node.invalid("sheet", "an Excel sheet name has at most 31 characters and none of []:*?/\\")
     amount_unit = node.get_str("amount_unit", required=False)
     if amount_unit is not None and amount_unit not in UNIT_POWERS:
-        node.problem("amount_unit", f"expected one of {', '.join(UNIT_POWERS)}")
+        node.invalid("amount_unit", f"expected one of {', '.join(UNIT_POWERS)}")
     amount_decimals = node.get_int("amount_decimals", required=False)
     provenance = node.get_choice("provenance", _PROVENANCE, required=False) or Provenance.SOURCE
     column_numbers = node.get_choice("column_numbers", _PROVENANCE, required=False) or Provenance.SOURCE
@@ -99,14 +99,14 @@ def layout_from_toml(node: Node) -> FormLayout:
     )
     numbers = [c.number for c in columns]
     if columns and numbers != sorted(set(numbers)):
-        node.problem("columns", "column numbers must be unique and in increasing order")
+        node.invalid("columns", "column numbers must be unique and in increasing order")
     if len(columns) > _MAX_COLUMNS:
-        node.problem("columns", f"at most {_MAX_COLUMNS} columns")
+        node.invalid("columns", f"at most {_MAX_COLUMNS} columns")
     known = set(numbers)
     groups = tuple(g for g in (_group(g, known) for g in node.get_tables("groups")) if g)
     for a, b in itertools.pairwise(groups):
         if b.first <= a.last:
-            node.problem("groups", f"groups {a.label!r} and {b.label!r} overlap or are out of order")
+            node.invalid("groups", f"groups {a.label!r} and {b.label!r} overlap or are out of order")
     additive = {c.number for c in columns if c.kind.additive}
     relations = tuple(r for r in (_relation(r, additive) for r in node.get_tables("relations")) if r)
     rows_node = node.get_table("rows")
@@ -116,9 +116,9 @@ def layout_from_toml(node: Node) -> FormLayout:
     has_serial = any(c.kind is ColumnKind.SERIAL for c in columns)
     has_number = rows is not None and any(lc.role is LabelRole.NUMBER for lc in rows.label_columns)
     if rows is not None and rows.kind is RowAxisKind.FREE and not has_serial and not has_number:
-        node.problem("rows", "free rows need a 序号: a label column with role 'number' or a 'serial' column")
+        node.invalid("rows", "free rows need a 序号: a label column with role 'number' or a 'serial' column")
     if sum(1 for h in header_lines if h.role is HeaderRole.UNIT) > 1:
-        node.problem("header_lines", "at most one line with role 'unit'")
+        node.invalid("header_lines", "at most one line with role 'unit'")
     node.raise_if_problems()
     assert form_id and title and sheet and rows is not None  # guaranteed by raise_if_problems
     return FormLayout(
@@ -161,23 +161,23 @@ def _column(node: Node, amount_unit: str | None, amount_decimals: int | None) ->
     unit = node.get_str("unit", required=False)
     decimals = node.get_int("decimals", required=False)
     if number is not None and not 1 <= number <= 999:
-        node.problem("number", "a column number is between 1 and 999")
+        node.invalid("number", "a column number is between 1 and 999")
     if kind is ColumnKind.AMOUNT:
         unit = unit or amount_unit
         if unit is None:
-            node.problem("unit", "an amount column needs a unit (or a top-level amount_unit)")
+            node.invalid("unit", "an amount column needs a unit (or a top-level amount_unit)")
         elif unit not in UNIT_POWERS:
-            node.problem("unit", f"an amount is stated in one of {', '.join(UNIT_POWERS)}")
+            node.invalid("unit", f"an amount is stated in one of {', '.join(UNIT_POWERS)}")
         decimals = decimals if decimals is not None else amount_decimals
         if decimals is None:
-            node.problem("decimals", "an amount column needs decimals (or a top-level amount_decimals)")
+            node.invalid("decimals", "an amount column needs decimals (or a top-level amount_decimals)")
     elif decimals is not None and kind is not None:
-        node.problem("decimals", f"only amount columns have decimals, not {kind.value}")
+        node.invalid("decimals", f"only amount columns have decimals, not {kind.value}")
     if decimals is not None and not 0 <= decimals <= 6:
-        node.problem("decimals", "between 0 and 6")
+        node.invalid("decimals", "between 0 and 6")
     choices = node.get_str_list("choices")
     if choices and kind is not ColumnKind.TEXT:
-        node.problem("choices", "only text columns have choices")
+        node.invalid("choices", "only text columns have choices")
     if number is None or label is None or kind is None:
         return None
     return Column(
@@ -200,10 +200,10 @@ def _group(node: Node, known: set[int]) -> ColumnGroup | None:
     last = node.get_int("last")
     if first is not None and last is not None:
         if first > last:
-            node.problem("last", "a group ends at or after its first column")
+            node.invalid("last", "a group ends at or after its first column")
         for key, number in (("first", first), ("last", last)):
             if number not in known:
-                node.problem(key, f"no column {number}")
+                node.invalid(key, f"no column {number}")
     if label is None or first is None or last is None:
         return None
     return ColumnGroup(
@@ -225,11 +225,11 @@ def _relation(node: Node, additive: set[int]) -> Relation | None:
             note=node.get_str("note", required=False),
         )
     except ValueError as exc:
-        node.problem("text", str(exc))
+        node.invalid("text", str(exc))
         return None
     for number in relation.columns:
         if number not in additive:
-            node.problem("text", f"column {number} is not an amount or count column of this form")
+            node.invalid("text", f"column {number} is not an amount or count column of this form")
     return relation
 
 
@@ -246,7 +246,7 @@ def _rows(node: Node) -> RowAxis | None:
             label_columns.append(LabelColumn(label, role))
     roles = [lc.role for lc in label_columns]
     if len(roles) != len(set(roles)):
-        node.problem("label_columns", "at most one label column per role")
+        node.invalid("label_columns", "at most one label column per role")
     rows: tuple[FixedRow, ...] = ()
     totals_label = node.get_str("totals", required=False)
     totals = None
@@ -257,16 +257,16 @@ def _rows(node: Node) -> RowAxis | None:
     blank_rows = node.get_int("blank_rows", required=False) or 0
     if kind is RowAxisKind.FIXED:
         if LabelRole.NAME not in roles or LabelRole.NUMBER not in roles:
-            node.problem("label_columns", "fixed rows need a 'number' (序号) and a 'name' label column")
+            node.invalid("label_columns", "fixed rows need a 'number' (序号) and a 'name' label column")
         rows = _fixed_rows(node)
         if not rows:
-            node.problem("items", "fixed rows need rows.catalogue or [[rows.items]]")
+            node.invalid("items", "fixed rows need rows.catalogue or [[rows.items]]")
     elif kind is RowAxisKind.FREE:
         if totals is not None:
-            node.problem("totals", "a totals row is supported on fixed rows only")
+            node.invalid("totals", "a totals row is supported on fixed rows only")
             totals = None
         if not 0 <= blank_rows <= _MAX_ROWS:
-            node.problem("blank_rows", f"between 0 and {_MAX_ROWS}")
+            node.invalid("blank_rows", f"between 0 and {_MAX_ROWS}")
     if kind is None:
         return None
     return RowAxis(
@@ -283,7 +283,7 @@ def _fixed_rows(node: Node) -> tuple[FixedRow, ...]:
     catalogue_id = node.get_str("catalogue", required=False)
     items = list(node.get_tables("items"))
     if catalogue_id is not None and items:
-        node.problem("items", "give rows.catalogue or [[rows.items]], not both")
+        node.invalid("items", "give rows.catalogue or [[rows.items]], not both")
         return ()
     rows: list[FixedRow] = []
     if catalogue_id is not None:
@@ -292,7 +292,7 @@ def _fixed_rows(node: Node) -> tuple[FixedRow, ...]:
         try:
             programs = catalogue().programs_in(catalogue_id)
         except KeyError:
-            node.problem("catalogue", f"no program catalogue {catalogue_id!r}")
+            node.invalid("catalogue", f"no program catalogue {catalogue_id!r}")
             return ()
         for i, program in enumerate(programs, start=1):
             src = program.source_in(catalogue_id)
@@ -305,9 +305,9 @@ def _fixed_rows(node: Node) -> tuple[FixedRow, ...]:
         if key is not None and item_number is not None and name is not None:
             rows.append(FixedRow(key, item_number, name))
     if len({r.key for r in rows}) != len(rows) or len({r.number for r in rows}) != len(rows):
-        node.problem("items", "row keys and 序号 must be unique")
+        node.invalid("items", "row keys and 序号 must be unique")
     if len(rows) > _MAX_ROWS:
-        node.problem("items", f"at most {_MAX_ROWS} rows")
+        node.invalid("items", f"at most {_MAX_ROWS} rows")
     return tuple(rows)
 
 

@@ -32,17 +32,12 @@ from decimal import Decimal
 
 import attrs
 
+from subsidy_rules.core.provenance import Provenance
+
 #: What the template appends to a reconstructed label so a reader of the
 #: printed form sees it is ours (拟 = "proposed"); the reader accepts the
 #: label with or without it.
 RECONSTRUCTED_MARK = "（拟）"
-
-
-class Provenance(enum.Enum):
-    """Whether a label (or structure) is printed in the seed or proposed by us."""
-
-    SOURCE = "source"
-    RECONSTRUCTED = "reconstructed"
 
 
 class ColumnKind(enum.Enum):

@@ -24,8 +24,8 @@ from typing import Any
 
 import attrs
 
+from subsidy_rules.core.problem import Severity as Severity
 from subsidy_rules.serialization import to_json
-from subsidy_rules.severity import Severity as Severity
 
 
 class ProblemCode(enum.Enum):

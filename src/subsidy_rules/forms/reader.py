@@ -32,6 +32,7 @@ import attrs
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from subsidy_rules.core.text import fold
 from subsidy_rules.forms.cells import (
     as_date,
     decimal_places,
@@ -72,7 +73,6 @@ from subsidy_rules.forms.safety import (
     sniff,
 )
 from subsidy_rules.forms.template import UNITS_HEADER, UNITS_SHEET
-from subsidy_rules.programs.normalise import normalise_name
 
 MAX_TEXT = 2000
 
@@ -119,8 +119,8 @@ def squash(text: str) -> str:
     The seeds' text carries conversion artifacts (``通过区“一卡通”银行发放人 数``);
     offices retype quotes in other styles. The template's （拟） mark is dropped.
     """
-    key = normalise_name(text)
-    mark = normalise_name(RECONSTRUCTED_MARK)
+    key = fold(text)
+    mark = fold(RECONSTRUCTED_MARK)
     return key[: -len(mark)] if key.endswith(mark) else key
 
 

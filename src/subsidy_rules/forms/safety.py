@@ -38,7 +38,7 @@ from xml.parsers import expat
 import attrs
 import openpyxl
 
-from subsidy_rules.errors import SubsidyRulesError
+from subsidy_rules.core.errors import SubsidyRulesError
 from subsidy_rules.forms.problems import Problem, ProblemCode
 
 

@@ -36,6 +36,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from subsidy_rules.core.provenance import Provenance
 from subsidy_rules.forms.data import CellValue, FormData, FormRow
 from subsidy_rules.forms.geometry import (
     COLUMN_NUMBER_LABEL,
@@ -51,7 +52,6 @@ from subsidy_rules.forms.model import (
     FormLayout,
     HeaderRole,
     LabelRole,
-    Provenance,
     RowAxisKind,
     shown_label,
 )

@@ -31,10 +31,11 @@ from typing import Any
 
 import attrs
 
+from subsidy_rules.core.provenance import Provenance
 from subsidy_rules.forms.cells import quantize_text
 from subsidy_rules.forms.data import TOTALS_KEY, CellValue, FormData
 from subsidy_rules.forms.geometry import Geometry, a1
-from subsidy_rules.forms.model import BlankRule, ColumnKind, FormLayout, Provenance, Relation
+from subsidy_rules.forms.model import BlankRule, ColumnKind, FormLayout, Relation
 from subsidy_rules.forms.problems import FileReport, Problem, ProblemCode, RelationDetail, Severity
 from subsidy_rules.forms.reader import ReadResult, read_bytes
 from subsidy_rules.forms.safety import Limits

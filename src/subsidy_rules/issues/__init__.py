@@ -58,16 +58,16 @@ Limitations:
     are kept identical to the forms layouts (a test compares them).
 """
 
+from subsidy_rules.core.provenance import Provenance
 from subsidy_rules.issues.model import (
     Crosswalk,
     CrosswalkItem,
     Finding,
+    Gravity,
     Handling,
     IssueType,
     Measure,
     NodeKind,
-    Provenance,
-    Severity,
     SourceKind,
 )
 from subsidy_rules.issues.registry import Taxonomy, load_taxonomy, taxonomy
@@ -76,12 +76,12 @@ __all__ = [
     "Crosswalk",
     "CrosswalkItem",
     "Finding",
+    "Gravity",
     "Handling",
     "IssueType",
     "Measure",
     "NodeKind",
     "Provenance",
-    "Severity",
     "SourceKind",
     "Taxonomy",
     "load_taxonomy",

@@ -11,7 +11,7 @@ References:
     seed 003 三（一）.
 
 Limitations:
-    ``Severity`` is the maintainers' ranking, not a seed's: the seeds only
+    ``Gravity`` is the maintainers' ranking, not a seed's: the seeds only
     separate violations of discipline and law (sent to 纪检监察机关) from the
     other problems (rectified, or met with 问责).
 """
@@ -24,7 +24,8 @@ from decimal import Decimal
 
 import attrs
 
-from subsidy_rules.citations import Citation
+from subsidy_rules.core.citation import Citation
+from subsidy_rules.core.provenance import Provenance
 
 
 class NodeKind(enum.Enum):
@@ -117,7 +118,7 @@ _QUANTITIES = frozenset(
 )
 
 
-class Severity(enum.Enum):
+class Gravity(enum.Enum):
     """The maintainers' ranking (see the module's Limitations).
 
     high: what the seeds call 违纪违法 / 违法违规 (clues go to 纪检监察机关);
@@ -133,7 +134,7 @@ class Severity(enum.Enum):
 
     @property
     def name_zh(self) -> str:
-        return {Severity.HIGH: "严重", Severity.MEDIUM: "较重", Severity.LOW: "一般", Severity.NONE: "非问题"}[self]
+        return {Gravity.HIGH: "严重", Gravity.MEDIUM: "较重", Gravity.LOW: "一般", Gravity.NONE: "非问题"}[self]
 
 
 class Handling(enum.Enum):
@@ -162,20 +163,6 @@ _HANDLING_ZH = {
     Handling.RECTIFY: "立行立改、限期整改",
     Handling.HOLD_ACCOUNTABLE: "严肃问责",
 }
-
-
-class Provenance(enum.Enum):
-    """Whether a name or label is printed in the seed or is ours.
-
-    ``source``: the seed prints these words. ``reconstructed``: our wording
-    of something the seed describes (a check question turned into a problem,
-    a column known only from the notes under the table). ``unknown``: the
-    seed lost the label and nothing describes it.
-    """
-
-    SOURCE = "source"
-    RECONSTRUCTED = "reconstructed"
-    UNKNOWN = "unknown"
 
 
 class SourceKind(enum.Enum):
@@ -207,7 +194,7 @@ class IssueType:
     parent: str | None
     kind: NodeKind
     measure: Measure
-    severity: Severity
+    gravity: Gravity
     handling: tuple[Handling, ...]
     citations: tuple[Citation, ...]
     source_text: tuple[str, ...]

@@ -33,18 +33,18 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from subsidy_rules.citations import Citation, cite, documents
-from subsidy_rules.datafile import Node, load_toml
-from subsidy_rules.errors import UnknownCodeError
+from subsidy_rules.core.citation import Citation, cite, documents
+from subsidy_rules.core.datafile import Node, load_toml
+from subsidy_rules.core.errors import UnknownCodeError
+from subsidy_rules.core.provenance import Provenance
 from subsidy_rules.issues.model import (
     Crosswalk,
     CrosswalkItem,
+    Gravity,
     Handling,
     IssueType,
     Measure,
     NodeKind,
-    Provenance,
-    Severity,
     SourceKind,
 )
 
@@ -56,7 +56,7 @@ _SOURCE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 _LIST_KEY = re.compile(r"^[1-9][0-9]*(\.[1-9][0-9]*)*$")
 
 
-def _choices(cls: type[NodeKind | Measure | Severity | Handling | Provenance | SourceKind]) -> dict[str, Any]:
+def _choices(cls: type[NodeKind | Measure | Gravity | Handling | Provenance | SourceKind]) -> dict[str, Any]:
     return {m.value: m for m in cls}
 
 
@@ -200,7 +200,7 @@ def _load_issues(root: Node) -> list[IssueType]:
     root.unknown_keys({"issues"})
     allowed = {
         "code", "name_zh", "name_en", "name_provenance", "definition_zh", "definition_en",
-        "kind", "measure", "severity", "handling", "sources",
+        "kind", "measure", "gravity", "handling", "sources",
     }
     issues: dict[str, IssueType] = {}
     for node in root.get_tables("issues", required=True):
@@ -209,29 +209,29 @@ def _load_issues(root: Node) -> list[IssueType]:
         if code is None:
             continue
         if not _CODE.match(code):
-            node.problem("code", f"{code!r} is not a code (lower-case ASCII segments joined by dots)")
+            node.invalid("code", f"{code!r} is not a code (lower-case ASCII segments joined by dots)")
             continue
         if code in issues:
-            node.problem("code", f"duplicate code {code!r}")
+            node.invalid("code", f"duplicate code {code!r}")
             continue
         parent_code = code.rpartition(".")[0] or None
         parent = issues.get(parent_code) if parent_code else None
         if parent_code is not None and parent is None:
-            node.problem("code", f"parent {parent_code!r} is not defined before {code!r}")
+            node.invalid("code", f"parent {parent_code!r} is not defined before {code!r}")
             continue
         is_root = parent is None
         kind: NodeKind | None = node.get_choice("kind", _choices(NodeKind), required=is_root)
         measure: Measure | None = node.get_choice("measure", _choices(Measure), required=is_root)
-        severity: Severity | None = node.get_choice("severity", _choices(Severity), required=is_root)
+        gravity: Gravity | None = node.get_choice("gravity", _choices(Gravity), required=is_root)
         handling = _handling(node, parent)
         if parent is not None:
             if kind is not None and kind is not parent.kind:
-                node.problem("kind", f"{kind.value!r} differs from the parent's {parent.kind.value!r}")
+                node.invalid("kind", f"{kind.value!r} differs from the parent's {parent.kind.value!r}")
             kind = kind or parent.kind
             measure = measure or parent.measure
-            severity = severity or parent.severity
-        if kind is not None and severity is not None and (kind is NodeKind.PROBLEM) == (severity is Severity.NONE):
-            node.problem("severity", "problems rank high/medium/low; facts and outcomes rank none")
+            gravity = gravity or parent.gravity
+        if kind is not None and gravity is not None and (kind is NodeKind.PROBLEM) == (gravity is Gravity.NONE):
+            node.invalid("gravity", "problems rank high/medium/low; facts and outcomes rank none")
         provenance = node.get_choice(
             "name_provenance",
             {p.value: p for p in (Provenance.SOURCE, Provenance.RECONSTRUCTED)},
@@ -242,7 +242,7 @@ def _load_issues(root: Node) -> list[IssueType]:
         name_zh, name_en, definition_zh, definition_en = texts
         if (
             name_zh and name_en and definition_zh and definition_en and citations
-            and kind and measure and severity and handling is not None
+            and kind and measure and gravity and handling is not None
         ):
             issues[code] = IssueType(
                 code=code,
@@ -253,7 +253,7 @@ def _load_issues(root: Node) -> list[IssueType]:
                 parent=parent_code,
                 kind=kind,
                 measure=measure,
-                severity=severity,
+                gravity=gravity,
                 handling=handling,
                 citations=citations,
                 source_text=quotes,
@@ -265,7 +265,7 @@ def _load_issues(root: Node) -> list[IssueType]:
 def _handling(node: Node, parent: IssueType | None) -> tuple[Handling, ...] | None:
     if "handling" not in node.table:
         if parent is None:
-            node.problem("handling", "missing (a root must say how its problems are handled; [] for none)")
+            node.invalid("handling", "missing (a root must say how its problems are handled; [] for none)")
             return None
         return parent.handling
     names = node.get_str_list("handling", required=True)
@@ -273,7 +273,7 @@ def _handling(node: Node, parent: IssueType | None) -> tuple[Handling, ...] | No
     out: list[Handling] = []
     for name in names:
         if name not in allowed:
-            node.problem("handling", f"{name!r} is not one of: {', '.join(allowed)}")
+            node.invalid("handling", f"{name!r} is not one of: {', '.join(allowed)}")
             return None
         out.append(allowed[name])
     return tuple(out)
@@ -290,13 +290,13 @@ def _sources(node: Node, known_docs: dict[str, Any]) -> tuple[tuple[Citation, ..
         article = snode.get_str("article")
         text = snode.get_str("text")
         if doc is not None and doc not in known_docs:
-            snode.problem("document", f"unknown document {doc!r}")
+            snode.invalid("document", f"unknown document {doc!r}")
             continue
         if doc and article and text:
             citations.append(cite(doc, article))
             quotes.append(text)
     if "sources" in node.table and entries == 0:
-        node.problem("sources", "every node needs at least one source")
+        node.invalid("sources", "every node needs at least one source")
     return tuple(citations), tuple(quotes)
 
 
@@ -308,12 +308,12 @@ def _load_crosswalks(root: Node, issues: Sequence[IssueType]) -> list[Crosswalk]
     for sid, snode in root.get_named_tables("sources", required=True):
         snode.unknown_keys({"kind", "title_zh", "title_en", "document", "article", "items"})
         if not _SOURCE_ID.match(sid):
-            snode.problem(None, f"{sid!r} is not a source id (lower-case ASCII and hyphens)")
+            snode.invalid(None, f"{sid!r} is not a source id (lower-case ASCII and hyphens)")
         kind: SourceKind | None = snode.get_choice("kind", _choices(SourceKind))
         title_zh, title_en = snode.get_str("title_zh"), snode.get_str("title_en")
         doc = snode.get_str("document")
         if doc is not None and doc not in known_docs:
-            snode.problem("document", f"unknown document {doc!r}")
+            snode.invalid("document", f"unknown document {doc!r}")
             doc = None
         items = _items(snode, kind, codes, issues)
         if kind and title_zh and title_en and doc and items:
@@ -355,13 +355,13 @@ def _items(
         }
         if key is not None:
             if key in seen:
-                inode.problem("key", f"duplicate key {key!r}")
+                inode.invalid("key", f"duplicate key {key!r}")
             seen.add(key)
             if kind is SourceKind.FORM and key != str(len(parsed) + 1):
                 expected = len(parsed) + 1
-                inode.problem("key", f"form columns are numbered 1..N in order; expected {expected}, got {key!r}")
+                inode.invalid("key", f"form columns are numbered 1..N in order; expected {expected}, got {key!r}")
             elif kind is SourceKind.CATEGORY_LIST and not _LIST_KEY.match(key):
-                inode.problem("key", f"{key!r} is not a position such as 1 or 1.2")
+                inode.invalid("key", f"{key!r} is not a position such as 1 or 1.2")
         fields["nodes"] = _item_nodes(inode, codes, issues)
         parsed.append((inode, fields))
     # A list heading without nodes covers what its sub-items cover.
@@ -371,7 +371,7 @@ def _items(
             union = [n for _, f in parsed if (f["key"] or "").startswith(prefix) for n in (f["nodes"] or ())]
             fields["nodes"] = tuple(dict.fromkeys(union))
         if not fields["nodes"] and not fields["note"]:
-            inode.problem("nodes", "maps to no node: list nodes, or say why in note")
+            inode.invalid("nodes", "maps to no node: list nodes, or say why in note")
     items: list[CrosswalkItem] = []
     for _, fields in parsed:
         if fields["key"] and fields["label_zh"] and fields["label_en"]:
@@ -385,7 +385,7 @@ def _item_nodes(inode: Node, codes: set[str], issues: Sequence[IssueType]) -> tu
     has_nodes = "nodes" in inode.table
     cited_by = inode.get_str("nodes_cited_by", required=False)
     if has_nodes and cited_by is not None:
-        inode.problem("nodes_cited_by", "give nodes or nodes_cited_by, not both")
+        inode.invalid("nodes_cited_by", "give nodes or nodes_cited_by, not both")
         return ()
     if cited_by is not None:
         # Problems only: a problem list's type column never holds a fact or an outcome.
@@ -395,7 +395,7 @@ def _item_nodes(inode: Node, codes: set[str], issues: Sequence[IssueType]) -> tu
             if i.kind is NodeKind.PROBLEM and any(c.document_key == cited_by for c in i.citations)
         )
         if not found:
-            inode.problem("nodes_cited_by", f"no node cites {cited_by!r}")
+            inode.invalid("nodes_cited_by", f"no node cites {cited_by!r}")
         return found
     if not has_nodes:
         return None
@@ -406,7 +406,7 @@ def _codes(inode: Node, key: str, codes: set[str]) -> tuple[str, ...]:
     out = inode.get_str_list(key)
     for code in out:
         if code not in codes:
-            inode.problem(key, f"unknown issue code {code!r}")
+            inode.invalid(key, f"unknown issue code {code!r}")
     return tuple(c for c in out if c in codes)
 
 

@@ -42,9 +42,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from subsidy_rules.citations import Document, cite, documents, documents_from_node
-from subsidy_rules.datafile import Node, load_toml
-from subsidy_rules.errors import DataFileError, DataProblem, UnknownCodeError
+from subsidy_rules.core.citation import Document, cite, documents, documents_from_node
+from subsidy_rules.core.datafile import Node, load_toml
+from subsidy_rules.core.errors import DataFileError, UnknownCodeError
+from subsidy_rules.core.problem import Problem
 from subsidy_rules.parameters.model import (
     DatedValue,
     Layer,
@@ -71,28 +72,28 @@ def _parse_value(node: Node, kind: ParamKind, raw: Any) -> ParamValue | None:
         if isinstance(raw, str) and (m := _RATIO.match(raw)):
             num, den = int(m.group(1)), int(m.group(2))
             if den == 0:
-                node.problem("value", "a ratio's denominator cannot be 0")
+                node.invalid("value", "a ratio's denominator cannot be 0")
                 return None
             return Fraction(num, den)
         dec = node.as_decimal("value", raw)
         return None if dec is None else Fraction(dec)
     if kind is ParamKind.INTEGER:
         if isinstance(raw, bool) or not isinstance(raw, int):
-            node.problem("value", f"expected a whole number, got {raw!r}")
+            node.invalid("value", f"expected a whole number, got {raw!r}")
             return None
         return raw
     if kind is ParamKind.TEXT:
         if not isinstance(raw, str):
-            node.problem("value", f"expected text, got {raw!r}")
+            node.invalid("value", f"expected text, got {raw!r}")
             return None
         return raw
     if kind is ParamKind.LIST:
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            node.problem("value", f"expected a list of strings, got {raw!r}")
+            node.invalid("value", f"expected a list of strings, got {raw!r}")
             return None
         return tuple(raw)
     if not isinstance(raw, bool):
-        node.problem("value", f"expected true or false, got {raw!r}")
+        node.invalid("value", f"expected true or false, got {raw!r}")
         return None
     return raw
 
@@ -109,13 +110,13 @@ def layer_from_toml(
         head.unknown_keys({"id", "name_zh", "name_en", "level", "parent"})
         layer_id = head.get_str("id")
         if layer_id is not None and not LAYER_ID.match(layer_id):
-            head.problem("id", "use lowercase ASCII letters, digits, '-' or '_'")
+            head.invalid("id", "use lowercase ASCII letters, digits, '-' or '_'")
         name_zh = head.get_str("name_zh")
         name_en = head.get_str("name_en")
         level = head.get_choice("level", {lv: lv for lv in LEVELS})
         parent = head.get_str("parent", required=False)
         if parent is not None and parent not in PACKAGED_LAYERS:
-            head.problem("parent", f"{parent!r} is not a packaged layer ({', '.join(PACKAGED_LAYERS)})")
+            head.invalid("parent", f"{parent!r} is not a packaged layer ({', '.join(PACKAGED_LAYERS)})")
     local_docs: dict[str, Document] = {}
     if "documents" in data:
         try:
@@ -128,7 +129,7 @@ def layer_from_toml(
     for pid, pnode in root.get_named_tables("parameters"):
         pnode.unknown_keys({"description_zh", "description_en", "unit", "kind", "values"})
         if not PARAMETER_ID.match(pid):
-            pnode.problem(None, "parameter ids are lowercase ASCII words joined by dots")
+            pnode.invalid(None, "parameter ids are lowercase ASCII words joined by dots")
             continue
         inherited: Parameter | None = None
         if base is not None:
@@ -143,7 +144,7 @@ def layer_from_toml(
         kind: ParamKind | None = pnode.get_choice("kind", _KINDS, required=required)
         if inherited is not None:
             if kind is not None and kind is not inherited.kind:
-                pnode.problem("kind", f"the layer below defines {pid!r} as {inherited.kind.value}")
+                pnode.invalid("kind", f"the layer below defines {pid!r} as {inherited.kind.value}")
             kind = inherited.kind
             desc_zh = desc_zh or inherited.description_zh
             desc_en = desc_en or inherited.description_en
@@ -161,17 +162,17 @@ def layer_from_toml(
             value: ParamValue | None = None
             if ends:
                 if "value" in vnode.table:
-                    vnode.problem("value", "a value that ends the parameter (end = true) takes no value")
+                    vnode.invalid("value", "a value that ends the parameter (end = true) takes no value")
             elif "value" not in vnode.table:
-                vnode.problem("value", "missing (or write end = true to end the parameter)")
+                vnode.invalid("value", "missing (or write end = true to end the parameter)")
             elif kind is not None:
                 value = _parse_value(vnode, kind, vnode.table["value"])
             if when is not None:
                 if when in seen_dates:
-                    vnode.problem("from", f"two values take effect on {when.isoformat()}")
+                    vnode.invalid("from", f"two values take effect on {when.isoformat()}")
                 seen_dates.add(when)
             if doc_key is not None and doc_key not in known_docs:
-                vnode.problem("document", f"unknown document {doc_key!r}; define it under [documents]")
+                vnode.invalid("document", f"unknown document {doc_key!r}; define it under [documents]")
                 continue
             if when is None or doc_key is None or confirmed is None or (value is None and not ends):
                 continue
@@ -185,7 +186,7 @@ def layer_from_toml(
                 )
             )
         if pnode.table.get("values") == []:
-            pnode.problem("values", "needs at least one dated value")
+            pnode.invalid("values", "needs at least one dated value")
         if desc_zh and desc_en and unit and kind is not None and values:
             params[pid] = Parameter(
                 id=pid,
@@ -260,7 +261,7 @@ def parameter_set(
     when ``packaged`` is not given.
     """
     pset = jurisdiction(packaged) if packaged else national()
-    problems: list[DataProblem] = []
+    problems: list[Problem] = []
     for f in files:
         try:
             data = load_toml(f)

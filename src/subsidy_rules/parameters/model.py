@@ -23,8 +23,8 @@ from fractions import Fraction
 
 import attrs
 
-from subsidy_rules.citations import Citation
-from subsidy_rules.errors import NoValueInForceError, UnknownCodeError
+from subsidy_rules.core.citation import Citation
+from subsidy_rules.core.errors import NoValueInForceError, UnknownCodeError
 
 #: What a dated value may hold; the parameter's :class:`ParamKind` says which.
 ParamValue = Decimal | Fraction | int | str | bool | tuple[str, ...]

@@ -19,7 +19,6 @@ from subsidy_rules.programs.model import (
     Program,
     Source,
 )
-from subsidy_rules.programs.normalise import normalise_name
 
 __all__ = [
     "Beneficiary",
@@ -33,5 +32,4 @@ __all__ = [
     "Program",
     "Source",
     "catalogue",
-    "normalise_name",
 ]

@@ -19,9 +19,10 @@ from importlib import resources
 
 import attrs
 
-from subsidy_rules.citations import Citation, cite, documents
-from subsidy_rules.datafile import Node, load_toml
-from subsidy_rules.errors import UnknownCodeError
+from subsidy_rules.core.citation import Citation, cite, documents
+from subsidy_rules.core.datafile import Node, load_toml
+from subsidy_rules.core.errors import UnknownCodeError
+from subsidy_rules.core.text import fold
 from subsidy_rules.programs.model import (
     Beneficiary,
     Channel,
@@ -31,7 +32,6 @@ from subsidy_rules.programs.model import (
     Program,
     Source,
 )
-from subsidy_rules.programs.normalise import normalise_name
 
 
 @attrs.frozen
@@ -72,7 +72,7 @@ class Catalogue:
             for alias in p.aliases:
                 self._by_alias[alias] = p
             for text in (p.name_zh, *p.aliases, *(s.text for s in p.sources)):
-                key = normalise_name(text)
+                key = fold(text)
                 other = self._by_norm.setdefault(key, p)
                 if other.code != p.code:
                     raise ValueError(f"normalised name {key!r} would merge {other.code} and {p.code}")
@@ -117,7 +117,7 @@ class Catalogue:
             return Match(self._by_name[text], "name")
         if text in self._by_alias:
             return Match(self._by_alias[text], "alias")
-        key = normalise_name(text)
+        key = fold(text)
         if key in self._by_norm:
             return Match(self._by_norm[key], "normalised")
         if key.casefold() in self._programs:
@@ -136,20 +136,20 @@ class Catalogue:
         exact = self.match(text)
         if exact is not None:
             return [exact]
-        key = normalise_name(text)
+        key = fold(text)
         if not key:
             return []
         out: list[Match] = []
         for p in self._programs.values():
             names = (p.name_zh, *p.aliases, p.name_en)
-            if any(key in normalise_name(n) for n in names):
+            if any(key in fold(n) for n in names):
                 out.append(Match(p, "contains"))
         return out
 
     def suggest(self, text: str, n: int = 3) -> list[str]:
         """Up to ``n`` program names close to ``text``, best first."""
-        key = normalise_name(text)
-        names = {normalise_name(p.name_zh): p.name_zh for p in self._programs.values()}
+        key = fold(text)
+        names = {fold(p.name_zh): p.name_zh for p in self._programs.values()}
         names.update({p.code: p.code for p in self._programs.values()})
         close = difflib.get_close_matches(key, list(names), n=n, cutoff=0.4)
         return [names[c] for c in close]
@@ -166,7 +166,7 @@ def _load() -> Catalogue:
         node.unknown_keys({"title_zh", "title_en", "document", "table"})
         tz, te, cat_doc = node.get_str("title_zh"), node.get_str("title_en"), node.get_str("document")
         if cat_doc is not None and cat_doc not in known_docs:
-            node.problem("document", f"unknown document {cat_doc!r}")
+            node.invalid("document", f"unknown document {cat_doc!r}")
         if tz and te and cat_doc:
             cat_meta[cid] = (tz, te, cat_doc, node.get_str("table", required=False))
     members: dict[str, list[tuple[int, int, str]]] = {cid: [] for cid in cat_meta}
@@ -181,7 +181,7 @@ def _load() -> Catalogue:
         code = node.get_str("code")
         if code is not None:
             if code in seen:
-                node.problem("code", f"duplicate code {code!r}")
+                node.invalid("code", f"duplicate code {code!r}")
             seen.add(code)
         name_zh, name_en = node.get_str("name_zh"), node.get_str("name_en")
         fund_item = node.get_choice("fund_item", _enum(FundItem))
@@ -191,13 +191,13 @@ def _load() -> Catalogue:
             snode.unknown_keys({"catalogue", "document", "table", "row", "text"})
             source_cat = snode.get_str("catalogue")
             if source_cat is None or source_cat not in cat_meta:
-                snode.problem("catalogue", f"unknown catalogue {source_cat!r}")
+                snode.invalid("catalogue", f"unknown catalogue {source_cat!r}")
                 continue
             cid = source_cat
             tz, te, cdoc, ctable = cat_meta[cid]
             doc = snode.get_str("document", required=False) or cdoc
             if doc not in known_docs:
-                snode.problem("document", f"unknown document {doc!r}")
+                snode.invalid("document", f"unknown document {doc!r}")
                 continue
             row = snode.get_int("row", required=False)
             table = snode.get_str("table", required=False) or ctable
@@ -218,7 +218,7 @@ def _load() -> Catalogue:
             cnode.unknown_keys({"document", "article", "confirmed"})
             cited = cnode.get_str("document")
             if cited is None or cited not in known_docs:
-                cnode.problem("document", f"unknown document {cited!r}")
+                cnode.invalid("document", f"unknown document {cited!r}")
                 continue
             article = cnode.get_str("article", required=False)
             citations.append(cite(cited, article, confirmed=cnode.get_bool("confirmed", default=None)))
@@ -244,7 +244,7 @@ def _load() -> Catalogue:
     for i, p in enumerate(programs):
         for part in p.parts:
             if part not in codes:
-                root.problem(f"programs[{i}].parts", f"unknown program code {part!r}")
+                root.invalid(f"programs[{i}].parts", f"unknown program code {part!r}")
     root.raise_if_problems()
     infos = []
     for cid, (tz, te, doc, table) in cat_meta.items():

@@ -29,7 +29,7 @@ from datetime import date
 
 import attrs
 
-from subsidy_rules.errors import SubsidyRulesError
+from subsidy_rules.core.errors import SubsidyRulesError
 
 #: ISO 7064 MOD 11-2 weights for positions 1..17 (2^(18-i) mod 11).
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -12,7 +12,7 @@ import enum
 
 import attrs
 
-from subsidy_rules.citations import Citation
+from subsidy_rules.core.citation import Citation
 
 
 class FundItem(enum.Enum):

@@ -46,7 +46,7 @@ from datetime import date
 
 import attrs
 
-from subsidy_rules.citations import Citation
+from subsidy_rules.core.citation import Citation
 from subsidy_rules.parameters import ParameterSet, Resolved, national
 from subsidy_rules.programs.months import add_months, month_of, months_between, parse_month
 

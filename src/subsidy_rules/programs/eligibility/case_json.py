@@ -41,7 +41,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from subsidy_rules.errors import DataFileError, DataProblem, UnknownCodeError
+from subsidy_rules.core.datafile import data_problem
+from subsidy_rules.core.errors import DataFileError, UnknownCodeError
+from subsidy_rules.core.problem import Problem
 from subsidy_rules.parameters import PACKAGED_LAYERS
 from subsidy_rules.programs.catalogue import catalogue
 from subsidy_rules.programs.eligibility.case import Case, Insurance, Payer, PlacementEnd
@@ -54,7 +56,7 @@ from subsidy_rules.serialization import from_json, to_json
 def case_from_json(data: Any, source: str = "<case>") -> Case:
     """Structure parsed JSON into a :class:`Case`; raise :class:`DataFileError` with JSON paths."""
     if not isinstance(data, dict):
-        raise DataFileError([DataProblem(source, "$", "a case is a JSON object")])
+        raise DataFileError([data_problem(source, "$", "a case is a JSON object")])
     loose = _loose_booleans(data, source)
     try:
         case = from_json(data, Case, source=source)
@@ -74,15 +76,15 @@ def load_case(path: Path | str) -> Case:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise DataFileError([DataProblem(name, "$", f"cannot read file: {exc.strerror}")]) from None
+        raise DataFileError([data_problem(name, "$", f"cannot read file: {exc.strerror}")]) from None
     except UnicodeDecodeError as exc:
-        raise DataFileError([DataProblem(name, "$", f"not UTF-8 text (byte {exc.start})")]) from None
+        raise DataFileError([data_problem(name, "$", f"not UTF-8 text (byte {exc.start})")]) from None
     try:
         # Money never passes through float (DESIGN.md): 300.5 is read as the text "300.5".
         data = json.loads(text, parse_float=_ExactNumber)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
-        raise DataFileError([DataProblem(name, "$", f"not valid JSON: {exc.msg} ({where})")]) from None
+        raise DataFileError([data_problem(name, "$", f"not valid JSON: {exc.msg} ({where})")]) from None
     return case_from_json(data, name)
 
 
@@ -92,13 +94,13 @@ class _ExactNumber(str):
     __slots__ = ()
 
 
-def _loose_booleans(data: dict[str, Any], source: str) -> list[DataProblem]:
+def _loose_booleans(data: dict[str, Any], source: str) -> list[Problem]:
     """The converter reads any value as a bool ("no" would be true); refuse all but true and false."""
-    found: list[DataProblem] = []
+    found: list[Problem] = []
 
     def check(item: Any, key: str, path: str) -> None:
         if isinstance(item, dict) and key in item and not isinstance(item[key], bool):
-            found.append(DataProblem(source, f"{path}.{key}", f"expected true or false, got {item[key]!r}"))
+            found.append(data_problem(source, f"{path}.{key}", f"expected true or false, got {item[key]!r}"))
 
     for i, c in enumerate(_as_list(data.get("contributions"))):
         check(c, "refunded", f"$.contributions[{i}]")
@@ -128,11 +130,11 @@ def _expected() -> dict[str, str]:
 _EXPECTED = _expected()
 
 
-def _plain(problem: DataProblem) -> DataProblem:
+def _plain(problem: Problem) -> Problem:
     """cattrs says "invalid value for type, expected Month"; say what to write instead."""
-    _, sep, type_name = problem.message.rpartition("expected ")
+    _, sep, type_name = problem.message_en.rpartition("expected ")
     if sep and type_name in _EXPECTED:
-        return DataProblem(problem.file, problem.path, _EXPECTED[type_name])
+        return data_problem(problem.place.file or "", problem.place.path or "$", _EXPECTED[type_name])
     return problem
 
 
@@ -142,12 +144,12 @@ def case_to_json(case: Case) -> dict[str, Any]:
     return data
 
 
-def check_case(case: Case, source: str = "<case>") -> list[DataProblem]:
+def check_case(case: Case, source: str = "<case>") -> list[Problem]:
     """Problems of meaning in a case, each at its JSON path (empty when the case is usable)."""
-    problems: list[DataProblem] = []
+    problems: list[Problem] = []
 
     def add(path: str, message: str) -> None:
-        problems.append(DataProblem(source, path, message))
+        problems.append(data_problem(source, path, message))
 
     person = case.person
     sex: Sex | None = None
@@ -167,7 +169,7 @@ def check_case(case: Case, source: str = "<case>") -> list[DataProblem]:
         add("$.person", "give id_number, or birth_month and group")
     if person.birth_month is not None and person.birth_month.day != 1:
         add("$.person.birth_month", "a month is the first day of its month")
-    if person.group is None and sex is not Sex.MALE and not any(p.path == "$.person.id_number" for p in problems):
+    if person.group is None and sex is not Sex.MALE and not any(p.place.path == "$.person.id_number" for p in problems):
         add("$.person.group", "give the retirement group (male, female-55 or female-50); a woman's cannot be derived")
     if person.group is not None and sex is not None and (sex is Sex.MALE) != (person.group is RetirementGroup.MALE):
         add("$.person.group", f"{person.group.value} does not match the ID number's sex ({sex.value})")

@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, cast
 
-from subsidy_rules.errors import NoValueInForceError, UnknownCodeError
+from subsidy_rules.core.errors import NoValueInForceError, UnknownCodeError
 from subsidy_rules.parameters import ParameterSet, Resolved
 from subsidy_rules.programs.eligibility.case import Case, Contribution, Insurance, Payer, Spell
 from subsidy_rules.programs.eligibility.conditions import spec

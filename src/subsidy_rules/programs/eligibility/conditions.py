@@ -24,7 +24,7 @@ from functools import cache
 
 import attrs
 
-from subsidy_rules.citations import Citation, cite
+from subsidy_rules.core.citation import Citation, cite
 
 _FLEX = "三（一）1"
 _POST = "三（一）2"

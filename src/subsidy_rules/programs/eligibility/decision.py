@@ -26,9 +26,9 @@ from decimal import Decimal
 
 import attrs
 
-from subsidy_rules.citations import Citation
+from subsidy_rules.core.citation import Citation
+from subsidy_rules.core.problem import Severity as Severity
 from subsidy_rules.parameters import Resolved
-from subsidy_rules.severity import Severity as Severity
 
 
 class Outcome(enum.Enum):

@@ -25,7 +25,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from subsidy_rules.errors import DataFileError, UnknownCodeError
+from subsidy_rules.core.errors import DataFileError, UnknownCodeError
 from subsidy_rules.parameters import ParameterSet, jurisdiction, parameter_set
 from subsidy_rules.programs.catalogue import catalogue
 from subsidy_rules.programs.eligibility.case import Case

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from subsidy_rules.citations import Citation
+from subsidy_rules.core.citation import Citation
 from subsidy_rules.parameters import Resolved
 from subsidy_rules.programs.eligibility.conditions import specs
 from subsidy_rules.programs.eligibility.decision import ConditionResult, Decision, MonthStatus, Outcome

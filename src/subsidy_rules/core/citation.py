@@ -2,9 +2,10 @@
 
 A :class:`Document` is one issued text (a notice, a law, a decision); the
 registry of known documents lives in ``data/documents.toml`` beside this
-module. A :class:`Citation` points into a document (article or paragraph)
-and says whether we read it in the primary text (``confirmed``) or only in
-secondary material.
+module. A :class:`Citation` points into a document (``article``: the article,
+section or paragraph; ``quote``: the words it relies on, kept apart from the
+article) and says whether we read it in the primary text (``confirmed``) or
+only in secondary material.
 
 References:
     The five seed documents in ``shared/seeds`` and the documents they cite;
@@ -23,8 +24,8 @@ from importlib import resources
 
 import attrs
 
-from subsidy_rules.datafile import Node, load_toml
-from subsidy_rules.errors import UnknownCodeError
+from subsidy_rules.core.datafile import Node, load_toml
+from subsidy_rules.core.errors import UnknownCodeError
 
 
 @attrs.frozen
@@ -47,7 +48,8 @@ class Citation:
 
     ``document_number`` is the issued number such as ``财社〔2023〕181号``
     (``None`` when the document carries none); ``article`` names the
-    article, section or paragraph; ``seed`` is the seed file name when the
+    article, section or paragraph (第十条, 四（二）3); ``quote`` holds the
+    document's own words the citation relies on; ``seed`` is the seed file name when the
     text is one of the project's sources. ``confirmed`` is False when the
     content was found only in secondary material.
     """
@@ -58,6 +60,7 @@ class Citation:
     issuer: str
     date: date | None = None
     article: str | None = None
+    quote: str | None = None
     url: str | None = None
     seed: str | None = None
     confirmed: bool = False
@@ -70,8 +73,8 @@ class Citation:
 
 
 def _load_documents() -> dict[str, Document]:
-    ref = resources.files("subsidy_rules").joinpath("data/documents.toml")
-    name = "subsidy_rules/data/documents.toml"
+    ref = resources.files("subsidy_rules.core").joinpath("data/documents.toml")
+    name = "subsidy_rules/core/data/documents.toml"
     root = Node(name, load_toml(name, text=ref.read_text(encoding="utf-8")))
     return documents_from_node(root)
 
@@ -117,6 +120,7 @@ def cite(
     key: str,
     article: str | None = None,
     *,
+    quote: str | None = None,
     confirmed: bool | None = None,
     extra: dict[str, Document] | None = None,
 ) -> Citation:
@@ -134,6 +138,7 @@ def cite(
         issuer=doc.issuer,
         date=doc.date,
         article=article,
+        quote=quote,
         url=doc.url,
         seed=doc.seed,
         confirmed=doc.confirmed if confirmed is None else confirmed,

@@ -1,4 +1,4 @@
-"""Reading TOML data files with path-addressed problems.
+"""Reading TOML data files with path-addressed problems (the data-file walker).
 
 Every data file the library reads (documents, programs, parameter layers,
 form layouts, users' own layers) goes through :func:`load_toml` and a
@@ -19,7 +19,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from subsidy_rules.errors import DataFileError, DataProblem
+from subsidy_rules.core.errors import DataFileError
+from subsidy_rules.core.problem import Place, Problem
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -39,17 +40,22 @@ def load_toml(source: Path | str, *, text: str | None = None) -> dict[str, Any]:
         try:
             raw = Path(source).read_bytes()
         except OSError as exc:
-            raise DataFileError([DataProblem(name, "", f"cannot read file: {exc.strerror}")]) from None
+            raise DataFileError([_file_problem(name, "data-unreadable", reason=exc.strerror)]) from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise DataFileError(
-                [DataProblem(name, "", f"not UTF-8 text (byte {exc.start})")]
-            ) from None
+            raise DataFileError([_file_problem(name, "data-not-utf8", offset=exc.start)]) from None
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise DataFileError([DataProblem(name, "", f"not valid TOML: {exc}")]) from None
+        raise DataFileError([_file_problem(name, "data-syntax", format="TOML", reason=exc)]) from None
+    except RecursionError:
+        # tomllib recurses once per nesting level; a hostile file nests 200,000 deep.
+        raise DataFileError([_file_problem(name, "data-too-deep", limit="Python's recursion limit")]) from None
+
+
+def _file_problem(name: str, code: str, **fields: Any) -> Problem:
+    return Problem.make(code, place=Place(file=name), **fields)
 
 
 class Node:
@@ -63,17 +69,25 @@ class Node:
     __slots__ = ("file", "path", "problems", "table")
 
     def __init__(
-        self, file: str, table: dict[str, Any], path: str = "", problems: list[DataProblem] | None = None
+        self, file: str, table: dict[str, Any], path: str = "", problems: list[Problem] | None = None
     ) -> None:
         self.file = file
         self.table = table
         self.path = path
-        self.problems: list[DataProblem] = [] if problems is None else problems
+        self.problems: list[Problem] = [] if problems is None else problems
 
     # -- problems -------------------------------------------------------
-    def problem(self, key: str | int | None, message: str) -> None:
+    def problem(self, key: str | int | None, code: str, *, value: object = None, **fields: Any) -> None:
+        """Record a registered problem ``code`` at ``key`` (``None``: this table itself)."""
         path = self.path if key is None else key_path(self.path, key)
-        self.problems.append(DataProblem(self.file, path, message))
+        self.problems.append(Problem.make(code, place=Place(file=self.file, path=path), value=value, **fields))
+
+    def invalid(self, key: str | int | None, what_en: str, what_zh: str | None = None, *, value: object = None) -> None:
+        """Record a loader's own check (``data-invalid``) in both languages."""
+        self.problem(key, "data-invalid", value=value, what_en=what_en, what_zh=what_zh or what_en)
+
+    def wrong_type(self, key: str | int, value: object, expected_en: str, expected_zh: str) -> None:
+        self.problem(key, "data-wrong-type", value=repr(value), expected_en=expected_en, expected_zh=expected_zh)
 
     def raise_if_problems(self) -> None:
         if self.problems:
@@ -86,13 +100,13 @@ class Node:
         """Report keys the format does not define (typos must not pass silently)."""
         for key in self.table:
             if key not in allowed:
-                self.problem(key, f"unknown key (allowed: {', '.join(sorted(allowed))})")
+                self.problem(key, "data-unknown-key", allowed=", ".join(sorted(allowed)))
 
     # -- typed accessors ------------------------------------------------
     def _get(self, key: str, required: bool) -> Any:
         if key not in self.table:
             if required:
-                self.problem(key, "missing")
+                self.problem(key, "data-missing")
             return None
         return self.table[key]
 
@@ -101,7 +115,7 @@ class Node:
         if value is None:
             return None
         if not isinstance(value, str) or (required and not value.strip()):
-            self.problem(key, f"expected a non-empty string, got {value!r}")
+            self.wrong_type(key, value, "a non-empty string", "非空文本")
             return None
         return value
 
@@ -110,7 +124,7 @@ class Node:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.problem(key, f"expected true or false, got {value!r}")
+            self.wrong_type(key, value, "true or false", "true 或 false")
             return default
         return value
 
@@ -119,7 +133,7 @@ class Node:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(key, f"expected a whole number, got {value!r}")
+            self.wrong_type(key, value, "a whole number", "整数")
             return None
         return value
 
@@ -128,7 +142,7 @@ class Node:
         if value is None:
             return None
         if isinstance(value, datetime) or not isinstance(value, date):
-            self.problem(key, f"expected a date such as 2024-01-01, got {value!r}")
+            self.wrong_type(key, value, "a date such as 2024-01-01", "日期（如 2024-01-01）")
             return None
         return value
 
@@ -140,7 +154,7 @@ class Node:
 
     def as_decimal(self, key: str | int, value: Any) -> Decimal | None:
         if isinstance(value, bool):
-            self.problem(key, f"expected a number, got {value!r}")
+            self.wrong_type(key, value, "a number", "数字")
             return None
         if isinstance(value, int | Decimal):
             result = Decimal(value)
@@ -148,13 +162,13 @@ class Node:
             try:
                 result = Decimal(value.strip())
             except InvalidOperation:  # pragma: no cover - the regex admits only valid text
-                self.problem(key, f"expected a number, got {value!r}")
+                self.wrong_type(key, value, "a number", "数字")
                 return None
         else:
-            self.problem(key, f"expected a number, got {value!r}")
+            self.wrong_type(key, value, "a number", "数字")
             return None
         if not result.is_finite():
-            self.problem(key, f"expected a finite number, got {value!r}")
+            self.wrong_type(key, value, "a finite number", "有限数值")
             return None
         return result
 
@@ -163,7 +177,7 @@ class Node:
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(key, f"expected a list of strings, got {value!r}")
+            self.wrong_type(key, value, "a list of strings", "文本列表")
             return ()
         return tuple(value)
 
@@ -172,7 +186,7 @@ class Node:
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.problem(key, "expected a table")
+            self.wrong_type(key, value, "a table", "表（table）")
             return None
         return self.child(key, value)
 
@@ -182,12 +196,12 @@ class Node:
         if value is None:
             return
         if not isinstance(value, list):
-            self.problem(key, "expected an array of tables ([[...]])")
+            self.wrong_type(key, value, "an array of tables ([[...]])", "表数组（[[...]]）")
             return
         sub = Node(self.file, {}, key_path(self.path, key), self.problems)
         for i, item in enumerate(value):
             if not isinstance(item, dict):
-                sub.problem(i, "expected a table")
+                sub.wrong_type(i, item, "a table", "表（table）")
                 continue
             yield sub.child(i, item)
 
@@ -198,7 +212,7 @@ class Node:
             return
         for name, item in node.table.items():
             if not isinstance(item, dict):
-                node.problem(name, "expected a table")
+                node.wrong_type(name, item, "a table", "表（table）")
                 continue
             yield name, node.child(name, item)
 
@@ -207,6 +221,12 @@ class Node:
         if raw is None:
             return None
         if raw not in allowed:
-            self.problem(key, f"{raw!r} is not one of: {', '.join(allowed)}")
+            self.problem(key, "data-not-a-choice", value=repr(raw), allowed=", ".join(allowed))
             return None
         return allowed[raw]
+
+
+def data_problem(file: str, path: str, what_en: str, what_zh: str | None = None, *, value: object = None) -> Problem:
+    """A loader's own check (``data-invalid``) at ``file`` and key or JSON ``path``."""
+    place = Place(file=file, path=path or None)
+    return Problem.make("data-invalid", place=place, value=value, what_en=what_en, what_zh=what_zh or what_en)

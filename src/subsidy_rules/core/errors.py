@@ -5,16 +5,17 @@ builtin a caller would naturally catch (``KeyError`` for an unknown code,
 ``ValueError`` for a bad file, ``LookupError`` for a date with no value in
 force), as attrs does with its own exceptions.
 
-Validators never raise on bad *data*: they return reports. These exceptions
-are for bad *calls* and bad *configuration* (an unknown code, a broken layer
-file a user asked us to load).
+Validators never raise on bad *data*: they return reports of
+:class:`~subsidy_rules.core.problem.Problem`. These exceptions are for bad
+*calls* and bad *configuration* (an unknown code, a broken layer file a user
+asked us to load, an input that cannot be read at all).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import attrs
+from subsidy_rules.core.problem import Problem
 
 
 class SubsidyRulesError(Exception):
@@ -40,31 +41,15 @@ class NoValueInForceError(SubsidyRulesError, LookupError):
     """A parameter asked for at a date before its first value or after it ended."""
 
 
-@attrs.frozen
-class DataProblem:
-    """One problem in a data file: where it is and what is wrong.
-
-    ``path`` is a key path such as ``parameters."ssi.ratio".values[1].from``.
-    """
-
-    file: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else self.file
-        return f"{where}: {self.message}"
-
-
 class DataFileError(SubsidyRulesError, ValueError):
-    """A data file (parameter layer, layout, case) that cannot be used.
+    """A data file or document (parameter layer, layout, case, ledger) that cannot be used.
 
-    Carries every problem found, each with its file and key path, so a user
-    fixes the file in one pass.
+    Carries every problem found, each with its place, so a user fixes the
+    file in one pass.
     """
 
-    def __init__(self, problems: Sequence[DataProblem]) -> None:
-        self.problems: tuple[DataProblem, ...] = tuple(problems)
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
         first = str(self.problems[0]) if self.problems else "invalid data file"
         more = len(self.problems) - 1
         super().__init__(first + (f" (and {more} more problem(s))" if more > 0 else ""))
