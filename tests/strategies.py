@@ -5,8 +5,10 @@ Edit by adding or changing your own section; keep sections independent.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import strategies as st
 
@@ -31,6 +33,7 @@ citations = st.builds(
     issuer=cjk_text,
     date=st.none() | dates,
     article=st.none() | any_text,
+    quote=st.none() | cjk_text,
     url=st.none() | st.just("https://example.gov.cn/doc"),
     seed=st.none() | st.just("000_6a8f6a9cdbfd8f54.txt"),
     confirmed=st.booleans(),
@@ -46,8 +49,12 @@ _values_by_kind = {
 }
 
 
+_parameter_ids = st.from_regex(r"[a-z]{1,8}(\.[a-z_]{1,8}){0,3}", fullmatch=True)
+
+
 @st.composite
 def parameters(draw: st.DrawFn) -> Parameter:
+    """A parameter of any kind; numeric ones may declare a range, which then holds every value."""
     kind = draw(st.sampled_from(list(ParamKind)))
     when = draw(st.lists(dates, min_size=1, max_size=5, unique=True))
     values = []
@@ -61,8 +68,14 @@ def parameters(draw: st.DrawFn) -> Parameter:
                 citation=draw(citations),
                 confirmed=draw(st.booleans()),
                 note=draw(st.none() | any_text),
+                until=draw(st.none() | st.dates(min_value=d, max_value=date(2040, 12, 31))),
+                anchor=draw(st.none() | _parameter_ids),
             )
         )
+    numbers = [Fraction(v.value) for v in values if isinstance(v.value, Decimal | Fraction | int)]
+    numeric = kind in (ParamKind.DECIMAL, ParamKind.RATIO, ParamKind.INTEGER) and numbers
+    low = Decimal(math.floor(min(numbers))) if numeric else None
+    high = Decimal(math.ceil(max(numbers))) if numeric else None
     return Parameter(
         id=draw(st.from_regex(r"[a-z]{1,8}(\.[a-z_]{1,8}){0,3}", fullmatch=True)),
         description_zh=draw(cjk_text),
@@ -71,6 +84,8 @@ def parameters(draw: st.DrawFn) -> Parameter:
         kind=kind,
         values=tuple(values),
         layer=draw(ascii_code),
+        minimum=draw(st.none() | st.just(low)) if low is not None else None,
+        maximum=draw(st.none() | st.just(high)) if high is not None else None,
     )
 
 
@@ -110,10 +125,13 @@ programs = st.builds(
 
 def _eligibility_strategies() -> dict[str, st.SearchStrategy[object]]:
     """Built lazily so importing this module stays cheap for other areas."""
+    import attrs
     from dateutil.relativedelta import relativedelta
 
+    from subsidy_rules.parameters import PACKAGED_LAYERS
     from subsidy_rules.programs.difficulty import CategorySpell
     from subsidy_rules.programs.eligibility.case import (
+        Appraisal,
         Case,
         Contribution,
         Insurance,
@@ -121,8 +139,15 @@ def _eligibility_strategies() -> dict[str, st.SearchStrategy[object]]:
         Payer,
         Payment,
         Person,
+        Placement,
+        PlacementEnd,
         Spell,
+        Suspension,
+        SuspensionKind,
     )
+    from subsidy_rules.programs.eligibility.decision import Decision
+    from subsidy_rules.programs.eligibility.engine import decide
+    from subsidy_rules.programs.eligibility.registry import rules
     from subsidy_rules.programs.retirement import RetirementGroup
 
     months_ = st.dates(min_value=date(1950, 1, 1), max_value=date(2000, 12, 1)).map(lambda d: d.replace(day=1))
@@ -141,7 +166,7 @@ def _eligibility_strategies() -> dict[str, st.SearchStrategy[object]]:
         contributions = []
         payments = []
         for i in range(span):
-            m = Month(start + relativedelta(months=i))
+            m = Month.of(start) + i
             if paid[i]:
                 pension = draw(amounts)
                 refund = refunded[i] and i % 3 == 0
@@ -157,7 +182,7 @@ def _eligibility_strategies() -> dict[str, st.SearchStrategy[object]]:
         identified = fa - relativedelta(days=draw(st.integers(min_value=-30, max_value=400)))
         return Case(
             case_id="generated",
-            person=Person(birth_month=Month(birth), group=draw(groups)),
+            person=Person(birth_month=Month.of(birth), group=draw(groups)),
             jurisdiction=draw(st.sampled_from(["national", "wuhan"])),
             as_of=start + relativedelta(months=draw(st.integers(min_value=0, max_value=span + 6)), days=20),
             difficulty=(CategorySpell(draw(st.sampled_from(["long-term-unemployed", "health"])), identified),),
@@ -170,17 +195,169 @@ def _eligibility_strategies() -> dict[str, st.SearchStrategy[object]]:
             payments=tuple(payments),
         )
 
-    return {"birth_months": months_, "retirement_groups": groups, "flexible_cases": flexible_cases()}
+    @st.composite
+    def decidable_cases(draw: st.DrawFn) -> Case:
+        """A flexible case grown with what the other rules look at: posts, stop events, school, categories."""
+        case = draw(flexible_cases())
+        start = case.flexible_registrations[0].start
+        placements = []
+        for _ in range(draw(st.integers(min_value=1, max_value=2))):
+            begin = start + relativedelta(months=draw(st.integers(min_value=0, max_value=30)))
+            lengths = st.integers(min_value=0, max_value=30)
+            end = draw(st.none() | lengths.map(lambda k, b=begin: b + relativedelta(months=k)))
+            appraisals = tuple(
+                Appraisal(begin + relativedelta(months=k, days=27), passed)
+                for k, passed in enumerate(draw(st.lists(st.booleans(), max_size=3)), start=1)
+            )
+            placements.append(
+                Placement(
+                    start=begin,
+                    end=end,
+                    end_reason=None if end is None else draw(st.sampled_from(list(PlacementEnd))),
+                    employer=draw(st.none() | cjk_text),
+                    post=draw(st.none() | cjk_text),
+                    appraisals=appraisals,
+                )
+            )
+        employer = tuple(
+            Contribution(Month.of(p.start) + k, insurance, Payer.EMPLOYER, draw(amounts), paid_on=p.start)
+            for p in placements
+            for k in range(draw(st.integers(min_value=0, max_value=6)))
+            for insurance in (Insurance.PENSION, Insurance.MEDICAL, Insurance.UNEMPLOYMENT)
+        )
+        suspensions = tuple(
+            Suspension(kind, begin, draw(st.none() | st.just(begin + relativedelta(months=3))))
+            for kind, begin in draw(
+                st.lists(
+                    st.tuples(
+                        st.sampled_from(list(SuspensionKind)),
+                        st.integers(min_value=0, max_value=40).map(lambda k: start + relativedelta(months=k, days=3)),
+                    ),
+                    max_size=2,
+                )
+            )
+        )
+        extra = tuple(
+            CategorySpell(category, start - relativedelta(months=1))
+            for category in draw(
+                st.lists(st.sampled_from(["disabled", "older-difficulty-person"]), min_size=1, max_size=2, unique=True)
+            )
+        )
+        assert case.first_approval is not None
+        left_school = draw(st.none() | st.integers(0, 30).map(lambda k: case.first_approval - relativedelta(months=k)))
+        return attrs.evolve(
+            case,
+            jurisdiction=draw(st.sampled_from(PACKAGED_LAYERS)),
+            placements=tuple(placements),
+            contributions=case.contributions + employer,
+            suspensions=suspensions,
+            difficulty=case.difficulty + extra,
+            left_school_on=left_school,
+        )
+
+    @st.composite
+    def cases(draw: st.DrawFn) -> Case:
+        """Any case the JSON shape allows (not all of them decidable: layer files, ID numbers)."""
+        case = draw(decidable_cases())
+        person = attrs.evolve(
+            case.person,
+            id_number=draw(st.none() | st.from_regex(r"[0-9]{17}[0-9X]", fullmatch=True)),
+            name=draw(st.none() | cjk_text),
+        )
+        return attrs.evolve(
+            case,
+            case_id=draw(any_text),
+            person=person,
+            layer_files=tuple(draw(st.lists(st.just("my-district.toml"), max_size=1))),
+            programs=tuple(draw(st.lists(st.sampled_from(sorted(rules())), max_size=2))),
+            note=draw(st.none() | any_text),
+        )
+
+    @st.composite
+    def decisions(draw: st.DrawFn) -> Decision:
+        """A decision as the library makes it: :func:`decide` on a decidable case, for any program with a rule."""
+        return decide(draw(decidable_cases()), draw(st.sampled_from(sorted(rules()))))
+
+    return {
+        "birth_months": months_,
+        "retirement_groups": groups,
+        "flexible_cases": flexible_cases(),
+        "decidable_cases": decidable_cases(),
+        "cases": cases(),
+        "decisions": decisions(),
+    }
 
 
 _ELIGIBILITY: dict[str, st.SearchStrategy[object]] = {}
 
 
 def eligibility(name: str) -> st.SearchStrategy[object]:
-    """One of ``birth_months``, ``retirement_groups``, ``flexible_cases``."""
+    """One of ``birth_months``, ``retirement_groups``, ``flexible_cases``, ``decidable_cases``, ``cases``,
+    ``decisions``."""
     if not _ELIGIBILITY:
         _ELIGIBILITY.update(_eligibility_strategies())
     return _ELIGIBILITY[name]
+
+
+# ---------------------------------------------------------------------------
+# The JSON edge: problems and their places, validation reports
+
+
+def _edge_strategies() -> dict[str, st.SearchStrategy[object]]:
+    """Built lazily, like the eligibility section."""
+    from subsidy_rules.core.month import Month
+    from subsidy_rules.core.problem import Place, Problem, Severity, problem_kinds
+    from subsidy_rules.forms.problems import FileReport, ValidationReport
+
+    months = st.builds(Month, st.integers(1, 9999), st.integers(1, 12))
+    places = st.builds(
+        Place,
+        file=st.none() | any_text,
+        path=st.none() | any_text,
+        sheet=st.none() | any_text,
+        cell=st.none() | ascii_code,
+        row_key=st.none() | ascii_code,
+        column=st.none() | st.integers(1, 60),
+        line=st.none() | st.integers(1, 10**6),
+        field=st.none() | any_text,
+        record=st.none() | any_text,
+        month=st.none() | months,
+    )
+    problems = st.builds(
+        Problem,
+        code=st.sampled_from(sorted(problem_kinds())),
+        severity=st.sampled_from(Severity),
+        place=places,
+        value=st.none() | any_text,
+        message_zh=any_text,
+        message_en=any_text,
+        detail=st.dictionaries(ascii_code, any_text, max_size=3),
+    )
+    file_reports = st.builds(
+        FileReport,
+        path=any_text,
+        valid=st.booleans(),
+        unit=st.none() | cjk_text,
+        problems=st.lists(problems, max_size=3).map(tuple),
+    )
+    validation_reports = st.builds(ValidationReport, files=st.lists(file_reports, max_size=3).map(tuple))
+    return {
+        "months": months,
+        "places": places,
+        "problems": problems,
+        "file_reports": file_reports,
+        "validation_reports": validation_reports,
+    }
+
+
+_EDGE: dict[str, st.SearchStrategy[object]] = {}
+
+
+def edge(name: str) -> st.SearchStrategy[object]:
+    """One of ``months``, ``places``, ``problems``, ``file_reports``, ``validation_reports``."""
+    if not _EDGE:
+        _EDGE.update(_edge_strategies())
+    return _EDGE[name]
 
 
 # ---------------------------------------------------------------------------
@@ -239,17 +416,33 @@ def _issues_strategies() -> dict[str, st.SearchStrategy[object]]:
         column=st.none() | st.integers(min_value=1, max_value=40),
     )
 
-    findings = st.builds(
-        Finding,
-        issue=codes,
-        unit=cjk_text,
-        period=dates.map(lambda d: d.replace(day=1)),
-        program=st.none() | ascii_code,
-        persons=st.none() | st.integers(min_value=0, max_value=10**6),
-        amount_yuan=st.none() | money,
-        note=st.none() | any_text,
-    )
-    return {"codes": codes, "issue_types": issue_types(), "crosswalk_items": crosswalk_items, "findings": findings}
+    @st.composite
+    def findings(draw: st.DrawFn) -> Finding:
+        from subsidy_rules.core.month import Month
+        from subsidy_rules.issues import finding_id
+
+        months = tuple(sorted(set(draw(st.lists(dates.map(Month.of), min_size=1, max_size=4)))))
+        detector = draw(ascii_code)
+        id_number = draw(st.from_regex(r"[0-9]{17}[0-9X]", fullmatch=True))
+        program = draw(st.none() | ascii_code)
+        return Finding(
+            finding_id=finding_id(detector, id_number, program, months),
+            detector=detector,
+            issue=draw(codes),
+            program=program,
+            unit=draw(cjk_text),
+            id_number=id_number,
+            name=draw(st.none() | cjk_text),
+            months=months,
+            amount_yuan=draw(money),
+            evidence=tuple(draw(st.lists(ascii_code, min_size=1, max_size=3))),
+            explanation_zh=draw(cjk_text),
+            explanation_en=draw(any_text),
+            citations=tuple(draw(st.lists(citations, max_size=2))),
+            account=draw(st.none() | ascii_code),
+        )
+
+    return {"codes": codes, "issue_types": issue_types(), "crosswalk_items": crosswalk_items, "findings": findings()}
 
 
 def issue_strategy(name: str) -> st.SearchStrategy[object]:
@@ -280,6 +473,10 @@ def form_cell_values(column: object, *, max_amount: int = 10**8) -> st.SearchStr
         return st.decimals(min_value=0, max_value=10**5, places=2, allow_nan=False) | _form_words
     if column.choices:
         return st.sampled_from(column.choices)
+    if kind is ColumnKind.ISSUE_TYPE:
+        from subsidy_rules.issues import taxonomy
+
+        return st.sampled_from(sorted(issue.code for issue in taxonomy()))
     return _form_words
 
 

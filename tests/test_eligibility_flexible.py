@@ -34,7 +34,6 @@ from subsidy_rules.programs.eligibility import (
     programs_for,
     rule_programs,
 )
-from subsidy_rules.programs.months import add_months
 from subsidy_rules.programs.retirement import RetirementGroup
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "src/subsidy_rules/programs/eligibility/examples"
@@ -45,7 +44,7 @@ def _contributions(
 ) -> tuple[Contribution, ...]:
     out = []
     for i in range(count):
-        m = Month(add_months(first, i))
+        m = Month.of(first) + i
         out.append(Contribution(m, Insurance.PENSION, Payer.FLEXIBLE_WORKER, Decimal(pension)))
         out.append(Contribution(m, Insurance.MEDICAL, Payer.FLEXIBLE_WORKER, Decimal(medical)))
     return tuple(out)
@@ -54,7 +53,7 @@ def _contributions(
 def _case(**changes: object) -> Case:
     base = Case(
         case_id="t",
-        person=Person(birth_month=Month(date(1975, 1, 1)), group=RetirementGroup.MALE),
+        person=Person(birth_month=Month.of(date(1975, 1, 1)), group=RetirementGroup.MALE),
         difficulty=(CategorySpell("long-term-unemployed", date(2019, 1, 10)),),
         flexible_registrations=(Spell(date(2019, 1, 1)),),
         first_approval=date(2019, 3, 15),
@@ -67,7 +66,7 @@ def _case(**changes: object) -> Case:
 def test_a_difficulty_person_paying_900_a_month_is_entitled_to_600_for_36_months() -> None:
     d = decide(_case(), FLEXIBLE)
     assert d.eligible and d.entitled_months == 36
-    assert d.period_end == date(2022, 2, 1) and d.period_end_reason is PeriodEnd.PERIOD_LIMIT
+    assert d.period_end == Month(2022, 2) and d.period_end_reason is PeriodEnd.PERIOD_LIMIT
     assert {m.amount for m in d.schedule if m.status is MonthStatus.ENTITLED} == {Decimal("600.00")}
     assert d.total_entitled == Decimal("21600.00")
     assert all(c.outcome is Outcome.HELD for c in d.conditions)
@@ -90,11 +89,12 @@ def test_a_case_judged_in_2019_uses_164_and_a_2024_month_uses_181() -> None:
 
 
 def test_a_person_who_is_not_a_difficulty_person_is_not_eligible_and_every_paid_month_is_a_problem() -> None:
-    payments = (Payment(FLEXIBLE, Month(date(2019, 4, 1)), Decimal("600.00")),)
+    payments = (Payment(FLEXIBLE, Month.of(date(2019, 4, 1)), Decimal("600.00")),)
     d = decide(_case(difficulty=(), payments=payments), FLEXIBLE)
     assert not d.eligible and d.period_end is None
     assert d.condition("difficulty-person").outcome is Outcome.FAILED
-    assert [p.code for p in d.problems] == ["paid-not-entitled"]
+    # Never eligible: the payment is "不该享受的违规享受" (paid-not-eligible), not a missed stop.
+    assert [p.code for p in d.problems] == ["paid-not-eligible"]
     assert d.schedule[0].reasons == ("difficulty-person",)
 
 
@@ -110,7 +110,7 @@ def test_a_category_that_ends_stops_the_months_after_it() -> None:
     d = decide(
         _case(difficulty=(CategorySpell("long-term-unemployed", date(2019, 1, 10), date(2020, 6, 30)),)), FLEXIBLE
     )
-    july = next(m for m in d.schedule if m.month == date(2020, 7, 1))
+    july = next(m for m in d.schedule if m.month == Month(2020, 7))
     assert july.status is MonthStatus.NOT_ENTITLED and "difficulty-person" in july.reasons
     assert d.condition("difficulty-person").outcome is Outcome.FAILED
 
@@ -125,48 +125,52 @@ def test_no_first_approval_means_not_eligible() -> None:
 def test_unregistered_retired_dead_or_pensioned_at_first_approval_is_not_eligible() -> None:
     assert not decide(_case(flexible_registrations=()), FLEXIBLE).eligible
     assert not decide(
-        _case(person=Person(birth_month=Month(date(1958, 1, 1)), group=RetirementGroup.MALE)), FLEXIBLE
+        _case(person=Person(birth_month=Month.of(date(1958, 1, 1)), group=RetirementGroup.MALE)), FLEXIBLE
     ).eligible
     assert not decide(_case(death=date(2019, 2, 1)), FLEXIBLE).eligible
     assert not decide(_case(pension_start=date(2019, 3, 1)), FLEXIBLE).eligible
 
 
 def test_a_man_with_four_years_two_months_to_retirement_at_first_approval_is_subsidised_to_retirement() -> None:
-    person = Person(birth_month=Month(date(1963, 5, 1)), group=RetirementGroup.MALE)
+    person = Person(birth_month=Month.of(date(1963, 5, 1)), group=RetirementGroup.MALE)
     d = decide(
         _case(person=person, contributions=_contributions(date(2019, 3, 1), 60), as_of=date(2023, 12, 31)), FLEXIBLE
     )
-    assert (d.period_end, d.period_end_reason) == (date(2023, 4, 1), PeriodEnd.RETIREMENT)
+    assert (d.period_end, d.period_end_reason) == (Month(2023, 4), PeriodEnd.RETIREMENT)
     assert d.entitled_months == 50
 
 
 def test_a_man_born_1962_03_first_approved_2019_03_runs_to_his_retirement_2022_03_past_36_months() -> None:
-    person = Person(birth_month=Month(date(1962, 3, 1)), group=RetirementGroup.MALE)
+    person = Person(birth_month=Month.of(date(1962, 3, 1)), group=RetirementGroup.MALE)
     d = decide(
         _case(person=person, contributions=_contributions(date(2019, 3, 1), 48), as_of=date(2023, 1, 31)), FLEXIBLE
     )
     assert d.period_end_reason is PeriodEnd.RETIREMENT
-    assert d.period_end == date(2022, 2, 1)
+    assert d.period_end == Month(2022, 2)
     assert d.entitled_months == 36
     facts = {f.name: f.value for f in d.condition("period").facts}
-    assert facts["months_to_retirement"] == "36"
+    assert facts["months_to_retirement_at_first_approval"] == "36"
 
 
-def test_the_reform_moves_the_period_end_of_a_man_born_1966_03_to_2026_06() -> None:
-    person = Person(birth_month=Month(date(1966, 3, 1)), group=RetirementGroup.MALE)
+def test_the_period_end_of_a_man_born_1966_03_does_not_flip_with_the_audit_date() -> None:
+    # First approved 2022-09: under the law of 2022 he retires at 60, 2026-03 -> 42 months left < 60,
+    # so the period runs to retirement. The retirement month is the one in force then: born 1966-03 is
+    # 14 months after 1965-01 -> delay 14 // 4 + 1 = 4 -> 2026-07; last month 2026-06. Judged in 2024
+    # (before the reform took effect) the period end is the same: the law of 2026-07 decides that month.
+    person = Person(birth_month=Month.of(date(1966, 3, 1)), group=RetirementGroup.MALE)
     case = _case(person=person, first_approval=date(2022, 9, 5), contributions=_contributions(date(2022, 9, 1), 50))
     d = decide(case, FLEXIBLE, date(2026, 10, 31))
-    assert (d.period_end, d.period_end_reason) == (date(2026, 6, 1), PeriodEnd.RETIREMENT)
+    assert (d.period_end, d.period_end_reason) == (Month(2026, 6), PeriodEnd.RETIREMENT)
     before_reform = decide(case, FLEXIBLE, date(2024, 6, 30))
-    assert before_reform.period_end == date(2026, 2, 1)
+    assert before_reform.period_end == Month(2026, 6)
 
 
 def test_a_month_in_formal_employment_is_not_entitled_and_entitlement_resumes_after() -> None:
     d = decide(_case(formal_employment=(Spell(date(2020, 5, 20), date(2020, 8, 10)),)), FLEXIBLE)
     status = {m.month: m.status for m in d.schedule}
-    assert status[date(2020, 4, 1)] is MonthStatus.ENTITLED
-    assert all(status[date(2020, k, 1)] is MonthStatus.NOT_ENTITLED for k in (5, 6, 7, 8))
-    assert status[date(2020, 9, 1)] is MonthStatus.ENTITLED
+    assert status[Month(2020, 4)] is MonthStatus.ENTITLED
+    assert all(status[Month(2020, k)] is MonthStatus.NOT_ENTITLED for k in (5, 6, 7, 8))
+    assert status[Month(2020, 9)] is MonthStatus.ENTITLED
     assert d.condition("not-formally-employed").outcome is Outcome.FAILED
 
 
@@ -191,10 +195,10 @@ def test_a_contribution_paid_after_the_as_of_date_does_not_count_yet() -> None:
 
 def test_death_and_pension_end_the_period_and_exclude_their_own_month() -> None:
     d = decide(_case(death=date(2020, 6, 15)), FLEXIBLE)
-    assert (d.period_end, d.period_end_reason) == (date(2020, 5, 1), PeriodEnd.DEATH)
-    assert max(m.month for m in d.schedule) == date(2020, 5, 1)
+    assert (d.period_end, d.period_end_reason) == (Month(2020, 5), PeriodEnd.DEATH)
+    assert max(m.month for m in d.schedule) == Month(2020, 5)
     p = decide(_case(pension_start=date(2021, 1, 1)), FLEXIBLE)
-    assert (p.period_end, p.period_end_reason) == (date(2020, 12, 1), PeriodEnd.PENSION)
+    assert (p.period_end, p.period_end_reason) == (Month(2020, 12), PeriodEnd.PENSION)
 
 
 def test_a_local_cap_limits_the_month_and_is_cited() -> None:
@@ -223,16 +227,16 @@ def test_a_local_cap_limits_the_month_and_is_cited() -> None:
 
 def test_overpayments_underpayments_and_payments_after_the_period_are_problems() -> None:
     payments = (
-        Payment(FLEXIBLE, Month(date(2019, 3, 1)), Decimal("650.00")),
-        Payment(FLEXIBLE, Month(date(2019, 4, 1)), Decimal("500.00")),
-        Payment("difficulty-person-si-subsidy", Month(date(2022, 3, 1)), Decimal("600.00")),
+        Payment(FLEXIBLE, Month.of(date(2019, 3, 1)), Decimal("650.00")),
+        Payment(FLEXIBLE, Month.of(date(2019, 4, 1)), Decimal("500.00")),
+        Payment("difficulty-person-si-subsidy", Month.of(date(2022, 3, 1)), Decimal("600.00")),
     )
     d = decide(_case(payments=payments), FLEXIBLE)
-    codes = [(p.code, p.month, p.amount) for p in d.problems]
-    assert ("paid-above-entitlement", date(2019, 3, 1), Decimal("50.00")) in codes
-    assert ("entitled-not-paid", date(2019, 4, 1), Decimal("100.00")) in codes
-    assert ("paid-not-entitled", date(2022, 3, 1), Decimal("600.00")) in codes
-    march_2022 = next(m for m in d.schedule if m.month == date(2022, 3, 1))
+    codes = [(p.code, p.place.month, Decimal(p.detail["amount"])) for p in d.problems]
+    assert ("paid-above-entitlement", Month(2019, 3), Decimal("50.00")) in codes
+    assert ("paid-short", Month(2019, 4), Decimal("100.00")) in codes
+    assert ("paid-not-entitled", Month(2022, 3), Decimal("600.00")) in codes
+    march_2022 = next(m for m in d.schedule if m.month == Month(2022, 3))
     assert march_2022.reasons == ("period",) and march_2022.paid == Decimal("600.00")
 
 
@@ -245,7 +249,7 @@ def test_a_graduate_within_the_window_is_entitled_for_two_years_under_181() -> N
         as_of=date(2026, 12, 31),
     )
     d = decide(case, GRADUATE)
-    assert d.eligible and d.entitled_months == 24 and d.period_end == date(2026, 2, 1)
+    assert d.eligible and d.entitled_months == 24 and d.period_end == Month(2026, 2)
     window = d.condition("graduate-window").parameters[0]
     assert (window.value, window.citation.document_number) == (24, "财社〔2023〕181号")
     assert "near_retirement" not in {f.name for f in d.condition("period").facts}

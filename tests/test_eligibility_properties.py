@@ -10,17 +10,17 @@ from typing import Any
 import attrs
 from hypothesis import given, settings
 
+from subsidy_rules.core.month import Month
 from subsidy_rules.parameters import jurisdiction, layer_from_toml
 from subsidy_rules.programs.eligibility import FLEXIBLE, Case, MonthStatus, Payer, decide, decision_to_json
-from subsidy_rules.programs.eligibility.common import share_of
-from subsidy_rules.programs.months import month_index
+from subsidy_rules.programs.eligibility.toolkit import share_of
 from subsidy_rules.programs.retirement import retirement
 from tests.strategies import eligibility
 
 TWO_THIRDS = Fraction(2, 3)
 
 
-def _counted(case: Case, month: date) -> Decimal:
+def _counted(case: Case, month: Month) -> Decimal:
     as_of = case.as_of
     assert as_of is not None
     total = Decimal(0)
@@ -47,9 +47,9 @@ def test_no_month_is_entitled_to_more_than_two_thirds_of_its_counted_contributio
 def test_nothing_is_entitled_after_a_stop_event_retirement_or_the_period_end(case: Case) -> None:
     d = decide(case, FLEXIBLE)
     assert case.as_of is not None and case.person.birth_month is not None and case.person.group is not None
-    retire = retirement(case.person.birth_month, case.person.group, law_date=case.as_of).retirement_month
+    retire = _retirement_in_force(case)
     stops = [retire]
-    stops += [month_of_(x) for x in (case.death, case.pension_start) if x is not None]
+    stops += [Month.of(x) for x in (case.death, case.pension_start) if x is not None]
     for line in d.schedule:
         if line.status is not MonthStatus.ENTITLED:
             continue
@@ -57,7 +57,8 @@ def test_nothing_is_entitled_after_a_stop_event_retirement_or_the_period_end(cas
         assert d.period_start <= line.month <= d.period_end
         assert all(line.month < stop for stop in stops)
         assert not any(
-            s.start <= _last_day(line.month) and (s.end is None or s.end >= line.month) for s in case.formal_employment
+            s.start <= line.month.last_day and (s.end is None or s.end >= line.month.first_day)
+            for s in case.formal_employment
         )
 
 
@@ -71,8 +72,9 @@ def test_the_near_retirement_extension_depends_only_on_the_age_at_first_approval
     later = attrs.evolve(case, contributions=(), payments=(), formal_employment=(), death=None, pension_start=None)
     facts = _period_facts(d)
     assert facts == _period_facts(decide(later, FLEXIBLE))
-    retire = retirement(case.person.birth_month, case.person.group, law_date=case.as_of).retirement_month
-    remaining = month_index(retire) - month_index(case.first_approval)
+    # The age test uses the retirement law in force at first approval (issue 11 point 1).
+    then = retirement(case.person.birth_month, case.person.group, law_date=case.first_approval).retirement_month
+    remaining = Month.of(case.first_approval).months_until(then)
     assert ("near_retirement" in facts) == (remaining < 60)
 
 
@@ -94,7 +96,8 @@ def test_changing_a_parameter_after_the_cases_dates_changes_nothing(case: Case) 
                 "ssi.near_retirement_years": value(10),
                 "ssi.flexible.counted_insurance": value(["pension"]),
                 "difficulty_person.categories": value([]),
-                "retirement.male.max_delay_months": value(0),
+                # Not the retirement law: the retirement month is, by design, the one the law in force
+                # in that (possibly later) month gives (issue 11 point 1).
             },
         },
         "later.toml",
@@ -119,9 +122,9 @@ def _last_date(case: Case) -> date:
     assert case.as_of is not None
     found = [case.as_of]
     for c in case.contributions:
-        found.append(_last_day(c.month))
+        found.append(c.month.last_day)
     for p in case.payments:
-        found.append(_last_day(p.month))
+        found.append(p.month.last_day)
     for x in (case.death, case.pension_start, case.first_approval):
         if x is not None:
             found.append(x)
@@ -130,10 +133,11 @@ def _last_date(case: Case) -> date:
     return max(found)
 
 
-def month_of_(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _last_day(month: date) -> date:
-    nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return nxt - timedelta(days=1)
+def _retirement_in_force(case: Case) -> Month:
+    """The first month m with m >= the retirement month the law in force in m gives (hand-iterated)."""
+    assert case.person.birth_month is not None and case.person.group is not None
+    birth, group = case.person.birth_month, case.person.group
+    r = retirement(birth, group, law_date=max(birth.first_day, date(1978, 6, 2))).retirement_month
+    while (nxt := retirement(birth, group, law_date=r.first_day).retirement_month) != r:
+        r = nxt
+    return r

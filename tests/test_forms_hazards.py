@@ -15,8 +15,9 @@ import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from subsidy_rules.forms import FormData, check_bytes, check_file, layout, read_bytes, render
+from subsidy_rules.forms.book import _XlsxSheet
 from subsidy_rules.forms.geometry import Geometry
-from subsidy_rules.forms.safety import Limits, UnsafeEnvironmentError, parse_ref, scan_sheet
+from subsidy_rules.forms.safety import Limits, UnsafeEnvironmentError, parse_ref
 
 WUHAN = layout("wuhan-2022-problem-stats")
 GEO = Geometry.of(WUHAN)
@@ -63,7 +64,7 @@ def with_openpyxl(raw: bytes, change: Callable[[openpyxl.Workbook], None]) -> by
 
 def codes(raw: bytes, lay: object = WUHAN, limits: Limits | None = None) -> list[str]:
     result = check_bytes(lay, raw, "unit.xlsx", limits)  # type: ignore[arg-type]
-    return [p.code.value for p in result.report.problems]
+    return [p.code for p in result.report.problems]
 
 
 def test_a_clean_filled_form_has_no_problems() -> None:
@@ -80,11 +81,11 @@ def test_a_clean_filled_form_has_no_problems() -> None:
         ("序号,项目资金名称,贪污侵占\n1,省大学生创业项目资助,3\n".encode("gb18030"), "not-a-workbook"),
         (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "not-a-workbook"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "EncryptedPackage".encode("utf-16-le"), "encrypted"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "Workbook".encode("utf-16-le"), "not-a-workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "Workbook".encode("utf-16-le"), "damaged-file"),
         (b"PK\x05\x06" + b"\0" * 18, "not-a-workbook"),
         (b"\x00\x01\x02\xff\xfe\x80" * 50, "not-a-workbook"),
     ],
-    ids=["empty", "csv-renamed", "html-renamed", "ole-encrypted", "old-xls", "empty-zip", "binary-junk"],
+    ids=["empty", "csv-renamed", "html-renamed", "ole-encrypted", "broken-ole", "empty-zip", "binary-junk"],
 )
 def test_what_is_not_an_xlsx_is_named_by_its_content(content: bytes, code: str) -> None:
     assert codes(content) == [code]
@@ -127,7 +128,7 @@ def test_a_file_over_the_size_limit_is_too_large(tmp_path: Path) -> None:
     path = tmp_path / "big.xlsx"
     path.write_bytes(filled())
     result = check_file(WUHAN, path, Limits(max_file_bytes=100))
-    assert [p.code.value for p in result.report.problems] == ["too-large"]
+    assert [p.code for p in result.report.problems] == ["too-large"]
     assert codes(filled(), limits=Limits(max_file_bytes=100)) == ["too-large"]
 
 
@@ -169,14 +170,26 @@ def test_openpyxl_without_defusedxml_refuses_to_run(monkeypatch: pytest.MonkeyPa
 def test_macros_are_a_warning_and_the_values_are_still_read() -> None:
     raw = rezip(filled(), extra={"xl/vbaProject.bin": b"\0" * 64})
     result = check_bytes(WUHAN, raw, "unit.xlsm")
-    assert [p.code.value for p in result.report.problems] == ["macros-present"]
+    assert [p.code for p in result.report.problems] == ["macros-present"]
     assert result.report.valid
     assert result.data is not None and result.data.value(KEYS[0], 1) == Decimal("1.50")
 
 
-def test_a_renamed_sheet_is_missing() -> None:
+def test_a_renamed_sheet_is_read_with_a_warning_when_it_is_the_only_one() -> None:
     raw = with_openpyxl(filled(), lambda wb: setattr(wb.worksheets[0], "title", "Sheet1"))
-    assert codes(raw) == ["sheet-missing"]
+    result = check_bytes(WUHAN, raw, "unit.xlsx")
+    [warning] = result.report.problems
+    assert warning.code == "label-near-miss" and "Sheet1" in warning.message_zh and WUHAN.sheet in warning.message_zh
+    assert result.report.valid and result.data is not None and result.data.value(KEYS[0], 1) == Decimal("1.50")
+
+
+def test_a_renamed_sheet_among_others_that_do_not_hold_the_form_is_missing() -> None:
+    def rename(wb: openpyxl.Workbook) -> None:
+        wb.worksheets[0].title = "Sheet1"
+        wb.worksheets[0]["A1"] = "别的表"
+        wb.create_sheet("Sheet2")
+
+    assert codes(with_openpyxl(filled(), rename)) == ["sheet-missing"]
 
 
 def test_a_sheet_listed_without_its_part_is_missing() -> None:
@@ -192,9 +205,10 @@ def test_malformed_sheet_xml_is_a_damaged_file() -> None:
     assert codes(edit_sheet(filled(), lambda s: s[: len(s) // 2])) == ["damaged-file"]
 
 
-def test_a_cell_with_bad_numeric_xml_is_a_damaged_file_not_a_crash() -> None:
+def test_a_cell_with_bad_numeric_xml_is_not_a_number_at_its_cell_not_a_crash() -> None:
     raw = edit_sheet(filled(), lambda s: s.replace("<v>1.5</v>", "<v>abc</v>", 1))
-    assert codes(raw) == ["damaged-file"]
+    result = check_bytes(WUHAN, raw, "unit.xlsx")
+    assert [(p.code, p.value) for p in result.report.errors] == [("not-a-number", "abc")]
 
 
 # -- geometry -----------------------------------------------------------------
@@ -209,8 +223,8 @@ def test_one_cell_at_the_far_corner_is_unexpected_data_not_a_memory_blow_up() ->
     far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
     raw = edit_sheet(filled(), lambda s: s.replace("</sheetData>", far, 1))
     result = check_bytes(WUHAN, raw, "unit.xlsx")
-    assert [p.code.value for p in result.report.problems] == ["unexpected-data"]
-    assert result.report.problems[0].cell == "XFD1048576"
+    assert [p.code for p in result.report.problems] == ["unexpected-data"]
+    assert result.report.problems[0].place.cell == "XFD1048576"
     assert result.report.valid
 
 
@@ -225,11 +239,11 @@ def test_too_many_cells_is_too_large() -> None:
 
 def test_the_geometry_scan_reads_cells_without_references_by_position() -> None:
     xml = b'<worksheet><sheetData><row><c><v>1</v></c><c><f>A1</f></c></row><row r="3" hidden="1"><c r="B3"><v>2</v></c></row></sheetData><cols><col min="2" max="3" hidden="1"/></cols></worksheet>'  # noqa: E501
-    scan = scan_sheet(xml, Limits())
-    assert scan.filled == {(1, 1), (1, 2), (3, 2)}
-    assert scan.uncalculated == {(1, 2)}
-    assert scan.hidden_rows == {3}
-    assert scan.col_hidden(2) and not scan.col_hidden(1)
+    grid = _XlsxSheet(Limits(), [], frozenset(), False).parse(xml)
+    assert set(grid.cells) == {(1, 1), (1, 2), (3, 2)}
+    assert grid.cells[(1, 2)] == ("f", None)  # a formula without a cached value: not a blank
+    assert grid.hidden_rows == {3}
+    assert grid.col_hidden(2) and not grid.col_hidden(1)
     assert parse_ref("$B$5") == (5, 2) and parse_ref("5B") is None
 
 
@@ -254,8 +268,8 @@ C13 = GEO.data_cols[12]  # column 13 (cards)
 def test_a_formula_without_a_cached_value_is_not_a_blank() -> None:
     raw = _put(filled(), FIRST + 1, C1, "=1+1")
     result = check_bytes(WUHAN, raw, "unit.xlsx")
-    problem = next(p for p in result.report.problems if p.code.value == "formula-not-calculated")
-    assert problem.cell == f"C{FIRST + 1}" and problem.row_key == KEYS[1] and problem.column == 1
+    problem = next(p for p in result.report.problems if p.code == "formula-not-calculated")
+    assert problem.place.cell == f"C{FIRST + 1}" and problem.place.row_key == KEYS[1] and problem.place.column == 1
 
 
 def test_a_formula_with_a_cached_value_reads_its_value() -> None:
@@ -268,8 +282,8 @@ def test_a_formula_with_a_cached_value_reads_its_value() -> None:
 def test_an_error_cell_is_reported_by_its_data_type() -> None:
     raw = _put(filled(), FIRST + 2, C1, "#REF!")
     result = check_bytes(WUHAN, raw, "unit.xlsx")
-    problem = next(p for p in result.report.problems if p.code.value == "error-cell")
-    assert problem.value == "#REF!" and problem.cell == f"C{FIRST + 2}"
+    problem = next(p for p in result.report.problems if p.code == "error-cell")
+    assert problem.value == "#REF!" and problem.place.cell == f"C{FIRST + 2}"
 
 
 @pytest.mark.parametrize(
@@ -280,13 +294,13 @@ def test_an_error_cell_is_reported_by_its_data_type() -> None:
 def test_a_number_typed_as_text_is_parsed_strictly_and_flagged(typed: str, expected: Decimal) -> None:
     raw = _put(filled(), FIRST + 2, C1, typed)
     result = check_bytes(WUHAN, raw, "unit.xlsx")
-    codes_ = [p.code.value for p in result.report.problems]
+    codes_ = [p.code for p in result.report.problems]
     assert "number-stored-as-text" in codes_
     assert result.data is not None and result.data.value(KEYS[2], 1) == expected
 
 
 @pytest.mark.parametrize(
-    "typed", ["①", "1e5", "NaN", "Infinity", "1_000", "١٢٣", "(1,234)", "12%", "¥12", "3.5万元", "x" * 50]
+    "typed", ["①", "1e5", "NaN", "Infinity", "1_000", "١٢٣", "(1,234)", "12%", "¥12", "3.5美元", "x" * 50]
 )
 def test_text_that_python_would_accept_is_not_a_number(typed: str) -> None:
     raw = _put(filled(), FIRST + 2, C1, typed)
@@ -311,28 +325,30 @@ def test_negative_amounts_excess_decimals_and_fractional_counts_are_errors() -> 
     assert {"negative-amount", "excess-decimals", "non-integer-count"} <= set(found)
 
 
-def test_a_shifted_row_is_never_read_as_its_neighbour() -> None:
+def test_a_deleted_row_is_one_error_naming_it_and_no_row_is_read_as_its_neighbour() -> None:
     raw = with_openpyxl(filled(), lambda wb: wb[WUHAN.sheet].delete_rows(FIRST + 1))
     result = check_bytes(WUHAN, raw, "unit.xlsx")
-    mismatches = [p for p in result.report.problems if p.code.value == "row-label-mismatch"]
-    assert len(mismatches) >= 40
-    assert mismatches[0].row_key == KEYS[1] and "第" in mismatches[0].message
-    assert "should be No. 2" in mismatches[0].message_en
-    assert result.data is not None and all(r.is_blank() for r in result.data.rows[1:])
+    mismatches = [p for p in result.report.problems if p.code == "row-label-mismatch"]
+    assert len(mismatches) == 1
+    assert mismatches[0].place.row_key == KEYS[1] and "缺少序号2" in mismatches[0].message_zh
+    # Every other row is read under its own label: row 3 keeps its own value, not row 2's.
+    assert result.data is not None and result.data.row(KEYS[1]).is_blank()
+    assert result.data.value(KEYS[0], 1) == Decimal("1.50")
     assert not result.report.valid
 
 
-def test_an_inserted_row_points_to_where_the_program_belongs() -> None:
+def test_an_inserted_blank_row_changes_nothing() -> None:
     raw = with_openpyxl(filled(), lambda wb: wb[WUHAN.sheet].insert_rows(FIRST + 3))
-    problem = next(p for p in check_bytes(WUHAN, raw, "u").report.problems if p.code.value == "row-label-mismatch")
-    assert problem.row_key == KEYS[3]
+    result = check_bytes(WUHAN, raw, "u")
+    assert result.report.problems == () and result.data is not None
+    assert result.data.value(KEYS[0], 1) == Decimal("1.50")
 
 
 def test_a_changed_column_header_is_a_header_mismatch_and_the_column_is_not_read() -> None:
     raw = _put(filled(), GEO.header_top + 1, C1, "贪污")
     result = check_bytes(WUHAN, raw, "u")
     problem = result.report.problems[0]
-    assert problem.code.value == "header-mismatch" and problem.column == 1
+    assert problem.code == "header-mismatch" and problem.place.column == 1
     assert result.data is not None and result.data.value(KEYS[0], 1) is None
 
 
@@ -352,7 +368,7 @@ def test_a_changed_title_is_a_header_mismatch() -> None:
 
 def test_a_form_in_yuan_where_the_form_says_wan_yuan_is_a_unit_mismatch() -> None:
     result = check_bytes(WUHAN, _put(filled(), GEO.header_line_rows[1], 1, "单位：元"), "u")
-    assert [p.code.value for p in result.report.problems] == ["unit-mismatch"]
+    assert [p.code for p in result.report.problems] == ["unit-mismatch"]
     assert result.report.problems[0].value == "单位：元"
 
 
@@ -377,7 +393,7 @@ def test_a_hidden_sheet_holding_data_is_flagged() -> None:
 
 def test_values_outside_the_form_are_flagged_but_do_not_invalidate() -> None:
     result = check_bytes(WUHAN, _put(filled(), FIRST, GEO.width + 2, 5), "u")
-    assert [p.code.value for p in result.report.problems] == ["unexpected-data"]
+    assert [p.code for p in result.report.problems] == ["unexpected-data"]
     assert result.report.valid
 
 

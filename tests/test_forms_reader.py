@@ -43,7 +43,7 @@ def findings() -> bytes:
 
 
 def codes(lay: object, raw: bytes) -> list[str]:
-    return [p.code.value for p in check_bytes(lay, raw, "f.xlsx").report.problems]  # type: ignore[arg-type]
+    return [p.code for p in check_bytes(lay, raw, "f.xlsx").report.problems]  # type: ignore[arg-type]
 
 
 def test_a_list_of_findings_reads_row_by_row_until_the_notes() -> None:
@@ -62,7 +62,7 @@ def test_a_finding_without_a_serial_number_or_with_a_repeated_one_is_not_read() 
         ws.cell(start + 2, col + 2).value = "没有序号"  # type: ignore[attr-defined]
 
     read = read_bytes(LIST, edited(LIST, findings(), change))
-    assert [p.code.value for p in read.problems] == ["row-label-mismatch", "row-label-mismatch"]
+    assert [p.code for p in read.problems] == ["row-label-mismatch", "row-label-mismatch"]
     assert read.data is not None and [r.key for r in read.data.rows] == ["1"]
 
 
@@ -77,7 +77,7 @@ def test_dates_choices_and_long_text_are_checked_in_their_columns() -> None:
         ws.cell(start + 1, cols[3]).value = 45123  # type: ignore[attr-defined]
 
     read = read_bytes(LIST, edited(LIST, findings(), change))
-    assert [p.code.value for p in read.problems] == ["invalid-value", "invalid-value", "invalid-value"]
+    assert [p.code for p in read.problems] == ["invalid-value", "invalid-value", "invalid-value"]
     assert read.data is not None and read.data.value("2", 7) == date(2023, 7, 31)
 
 
@@ -101,7 +101,7 @@ def test_yes_no_cells_take_shi_or_blank() -> None:
         ws.cell(geo.data_start + 2, col).value = "没有"  # type: ignore[attr-defined]
 
     read = read_bytes(PROBLEMS, edited(PROBLEMS, raw, change))
-    assert [p.code.value for p in read.problems] == ["invalid-value"]
+    assert [p.code for p in read.problems] == ["invalid-value"]
     assert read.data is not None
     keys = [r.key for r in PROBLEMS.rows.rows]
     assert read.data.value(keys[0], 14) is True and read.data.value(keys[1], 14) is False
@@ -118,11 +118,12 @@ def test_the_standard_column_takes_a_number_or_text() -> None:
         ws.cell(geo.data_start + 2, col).value = "1,200"  # type: ignore[attr-defined]
 
     read = read_bytes(SCREENING, edited(SCREENING, render(SCREENING), change))
-    assert read.problems == () and read.data is not None
+    # Only standards filled: no error; the blank 单位(盖章) and the absence of any amount are said.
+    assert [p.code for p in read.problems] == ["reporter-blank", "all-zero"] and read.data is not None
     assert [read.data.value(k, 7) for k in keys] == [D(300), "每人每月300元", D(1200)]
     raw = render(SCREENING)
     big = edited(SCREENING, raw, lambda ws: setattr(ws.cell(geo.data_start, col), "value", 10**16))
-    assert codes(SCREENING, big) == ["not-a-number"]
+    assert codes(SCREENING, big) == ["not-a-number", "reporter-blank"]
 
 
 def test_a_changed_header_line_or_totals_label_is_reported() -> None:
@@ -136,17 +137,22 @@ def test_a_changed_header_line_or_totals_label_is_reported() -> None:
         ws.cell(geo.number_row, 1).value = "列"  # type: ignore[attr-defined]
 
     read = read_bytes(SCREENING, edited(SCREENING, render(SCREENING), change))
-    assert sorted(p.code.value for p in read.problems) == [
-        "header-mismatch", "header-mismatch", "header-mismatch", "row-label-mismatch",
-    ]  # fmt: skip
-    assert read.data is not None and read.data.totals is None and read.data.fields == {"负责人:": "张三"}
+    found = [(p.code, p.severity.value, p.place.cell) for p in read.problems]
+    # 负责人 replaced by 领导: the line is not found, its value not read — a warning at its place.
+    assert ("header-mismatch", "warning", f"A{geo.header_line_rows[2]}") in found
+    # 编号 for 序号: an error. 总计 for 合计: the totals row, read, with a warning quoting both texts.
+    assert ("header-mismatch", "error", f"A{geo.header_top}") in found
+    assert ("label-near-miss", "warning", f"B{geo.totals_row}") in found
+    # The 栏次 label is the library's own addition: "列" there is not a problem.
+    assert not any(cell == f"A{geo.number_row}" for _, _, cell in found)
+    assert read.data is not None and read.data.fields == {}
 
 
 def test_a_grouped_header_that_changed_is_reported() -> None:
     lay = layout("wuhan-2022-summary")
     geo = Geometry.of(lay)
     raw = edited(lay, render(lay), lambda ws: setattr(ws.cell(geo.header_top, geo.data_cols[0]), "value", "调查"))
-    assert codes(lay, raw) == ["header-mismatch"]
+    assert codes(lay, raw) == ["header-mismatch", "template-untouched"]
 
 
 def test_the_cli_prints_each_problem_with_its_place(tmp_path: Path) -> None:
@@ -154,6 +160,6 @@ def test_the_cli_prints_each_problem_with_its_place(tmp_path: Path) -> None:
     path.write_bytes(edited(LIST, findings(), lambda ws: setattr(ws.cell(LIST_GEO.data_start, 4), "value", -1)))
     result = CliRunner().invoke(cli, ["forms", "validate", "chongqing-2023-problem-list", str(path)])
     assert result.exit_code == 1
-    assert "[error] negative-amount 问题清单 D" in result.output and "0 of 1 file(s) valid" in result.output
+    assert "[error] negative-amount 问题清单!D" in result.output and "0 of 1 file(s) valid" in result.output
     result = CliRunner().invoke(cli, ["forms", "template", "wuhan-2022-summary", "-o", str(tmp_path / "no" / "t.xlsx")])
     assert result.exit_code == 2

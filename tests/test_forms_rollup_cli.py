@@ -31,7 +31,6 @@ from subsidy_rules.forms import (
 )
 from subsidy_rules.forms.geometry import Geometry
 from subsidy_rules.forms.pool import run_isolated
-from subsidy_rules.forms.problems import ProblemCode
 from subsidy_rules.forms.rollup import UnitInput
 
 D = Decimal
@@ -62,7 +61,8 @@ def test_the_same_layout_gives_a_byte_identical_template(form_id: str, tmp_path:
     lay = layout(form_id)
     first, second = write_template(lay, tmp_path / "a.xlsx"), write_template(lay, tmp_path / "b.xlsx")
     assert first.read_bytes() == second.read_bytes()
-    assert check_bytes(lay, first.read_bytes(), "t").report.problems == ()
+    # A blank template sent back is valid but said (issue 10: warnings an auditor wants).
+    assert [p.code for p in check_bytes(lay, first.read_bytes(), "t").report.problems] == ["template-untouched"]
 
 
 def test_a_template_is_printable_protected_and_marks_reconstructed_labels() -> None:
@@ -92,16 +92,25 @@ def test_the_city_rolls_up_only_the_valid_districts_and_names_the_zero_reporters
     out = tmp_path / "武汉市.xlsx"
     agg = aggregate_files(WUHAN, units, output=out, unit="武汉市", isolate=False)
     assert agg.rollup is not None and agg.output_report is not None
-    assert agg.excluded == (str(units[3]),)
+    # Names as the roll-up records them: relative to the output's folder, never absolute (issue 10).
+    assert agg.excluded == ("汉阳区.xlsx",)
     assert agg.rollup.data.value(KEYS[0], 1) == D("3.75") and agg.rollup.data.value(KEYS[0], 13) == D(3)
     assert agg.rollup.zero_units == ("硚口区",)
     assert agg.output_report.valid and not agg.ok  # one input was invalid
     read = read_bytes(WUHAN, out.read_bytes())
     assert read.data is not None and read.data.rolled_units == 3 and read.data.unit == "武汉市"
     sheet = openpyxl.load_workbook(out)["汇总单位"]
-    assert [c.value for c in sheet[1]] == ["序号", "填报单位", "文件", "含单位数", "零报送", "状态"]
-    assert [sheet.cell(r, 2).value for r in (2, 3, 4)] == ["江岸区", "江汉区", "硚口区"]  # ordered by name
-    assert sheet.cell(4, 5).value == "是"
+    assert sheet.cell(1, 1).value == "武汉市：汇总单位及报送情况"
+    assert [c.value for c in sheet[2]] == ["序号", "填报单位", "文件", "含单位数", "零报送", "状态"]
+    # Every file given, in the order given, with its status; the unreadable one says why it was left out.
+    rows = [[sheet.cell(r, c).value for c in (2, 3, 5, 6)] for r in (3, 4, 5, 6)]
+    assert rows == [
+        ["江岸区", "江岸区.xlsx", None, "已计入"],
+        ["江汉区", "江汉区.xlsx", None, "已计入"],
+        ["硚口区", "硚口区.xlsx", "是", "已计入"],
+        ["汉阳区", "汉阳区.xlsx", None, "未计入：无法读取"],
+    ]
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
 
 
 def test_including_invalid_files_is_flagged_in_the_roll_up(units: list[Path]) -> None:
@@ -112,7 +121,7 @@ def test_including_invalid_files_is_flagged_in_the_roll_up(units: list[Path]) ->
     broken[0] = attrs.evolve(broken[0], report=attrs.evolve(broken[0].report, valid=False))
     agg = aggregate(WUHAN, broken, include_invalid=True)
     assert agg.rollup is not None
-    assert [p.code for p in agg.rollup.problems] == [ProblemCode.INVALID_INPUT_INCLUDED]
+    assert [p.code for p in agg.rollup.problems] == ["invalid-input-included"]
     assert agg.excluded == ()
 
 
@@ -128,7 +137,7 @@ def test_a_column_that_is_not_summed_must_agree_between_units() -> None:
     b = FormData.from_values(lay, {key: {7: "每人每月300元"}}, unit="乙")
     result = roll_up(lay, [UnitInput("a", a), UnitInput("b", b)])
     [problem] = result.problems
-    assert problem.code is ProblemCode.NON_ADDITIVE_MISMATCH and problem.column == 7 and problem.row_key == key
+    assert problem.code == "non-additive-mismatch" and problem.place.column == 7 and problem.place.row_key == key
     assert result.data.value(key, 7) is None
 
 
@@ -169,10 +178,20 @@ def test_a_hang_a_crash_and_a_bug_each_stay_that_files_problem() -> None:
     assert run_isolated(_slow_or_crash, [], lambda i, w: w) == []
 
 
+def test_files_travel_in_chunks_and_a_crash_in_a_chunk_costs_only_its_own_file() -> None:
+    # 64 items over 2 workers: chunks of 64 // 16 = 4. The chunk holding "crash" is re-run one item at a
+    # time, so only "crash" fails and its three chunk-mates are still computed.
+    items = [f"f{i}" for i in range(64)]
+    items[21] = "crash"
+    results = run_isolated(_slow_or_crash, items, lambda item, why: f"{item}: {why}", workers=2, timeout=5)
+    assert [r for r in results if "died" in r] == ["crash: the reading process died (exit code 3)"]
+    assert results[20] == "F20" and results[22] == "F22" and results[63] == "F63"
+
+
 def test_a_batch_never_loses_a_good_file_because_of_a_bad_one(units: list[Path]) -> None:
     results = validate_files(WUHAN, units, workers=2)
     assert [r.report.valid for r in results] == [True, True, True, False]
-    assert results[3].report.problems[0].code is ProblemCode.NOT_A_WORKBOOK
+    assert results[3].report.problems[0].code == "not-a-workbook"
 
 
 def _allocate(megabytes: int) -> int:
@@ -191,12 +210,12 @@ def test_a_worker_over_its_memory_limit_reports_that_file_only() -> None:
 
 def test_validate_files_passes_its_limits_to_the_workers(units: list[Path]) -> None:
     results = validate_files(WUHAN, units[:1], limits=Limits(max_cells=5), workers=1)
-    assert results[0].report.problems[0].code is ProblemCode.TOO_LARGE
+    assert results[0].report.problems[0].code == "too-large"
 
 
 def test_an_unreadable_path_is_that_files_problem(tmp_path: Path) -> None:
     results = validate_files(WUHAN, [tmp_path / "missing.xlsx"], isolate=False)
-    assert results[0].report.problems[0].code is ProblemCode.DAMAGED_FILE
+    assert results[0].report.problems[0].code == "damaged-file"
 
 
 # -- the command line --------------------------------------------------------------
@@ -279,8 +298,8 @@ def test_the_cli_accepts_a_districts_own_layout(tmp_path: Path) -> None:
 def test_a_worker_failure_becomes_that_files_problem_in_the_report(units: list[Path]) -> None:
     from subsidy_rules.forms.batch import _check_path, _failed
 
-    assert _failed("a.xlsx", "time limit of 60 s exceeded").report.problems[0].code is ProblemCode.TOO_LARGE
+    assert _failed("a.xlsx", "time limit of 60 s exceeded").report.problems[0].code == "too-large"
     assert (
-        _failed("a.xlsx", "the reading process died (exit code -6)").report.problems[0].code is ProblemCode.DAMAGED_FILE
+        _failed("a.xlsx", "the reading process died (exit code -6)").report.problems[0].code == "damaged-file"
     )
     assert _check_path(WUHAN, Limits(), str(units[0])).report.valid

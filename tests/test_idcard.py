@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from subsidy_rules.core.errors import SubsidyRulesError
+from subsidy_rules.core.month import Month
 from subsidy_rules.programs.idcard import (
     IdProblem,
     InvalidResidentIdError,
@@ -22,7 +23,7 @@ from subsidy_rules.programs.idcard import (
 def test_the_standard_example_number_is_a_woman_born_1949_12_31() -> None:
     rid = parse_resident_id("11010519491231002X")
     assert (rid.birth_date, rid.sex, rid.region_code) == (date(1949, 12, 31), Sex.FEMALE, "110105")
-    assert rid.birth_month == date(1949, 12, 1)
+    assert rid.birth_month == Month(1949, 12)
 
 
 def test_a_lower_case_x_and_surrounding_spaces_are_accepted() -> None:

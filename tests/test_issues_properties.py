@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from subsidy_rules.issues import Crosswalk, CrosswalkItem, Finding, IssueType, taxonomy
-from subsidy_rules.serialization import from_json, to_json
+from subsidy_rules.core.month import Month
+from subsidy_rules.io.json import from_json, to_json
+from subsidy_rules.issues import Crosswalk, CrosswalkItem, Finding, IssueType, finding_id, taxonomy
 from tests.strategies import issue_strategy
 
 CODES = [i.code for i in taxonomy()]
@@ -29,7 +26,7 @@ def test_a_crosswalk_item_survives_a_json_round_trip(item: CrosswalkItem) -> Non
 @given(issue_strategy("findings"))
 def test_a_finding_survives_a_json_round_trip(finding: Finding) -> None:
     data = to_json(finding)
-    assert data["period"].endswith("-01")
+    assert all(len(m) == 7 for m in data["months"]) and data["status"] == "lead"
     assert from_json(data, Finding) == finding
 
 
@@ -61,10 +58,9 @@ def test_widening_to_descendants_only_adds_columns(code: str) -> None:
         assert wide[form_id] == sorted(wide[form_id])
 
 
-def test_a_finding_is_for_a_month_and_never_counts_negative_persons() -> None:
-    finding = Finding.for_month("payment.late", "江汉区", 2022, 6, persons=3, amount_yuan=Decimal("1200.50"))
-    assert finding.period == date(2022, 6, 1) and finding.program is None
-    with pytest.raises(ValueError, match="first day of a month"):
-        Finding("payment.late", "江汉区", date(2022, 6, 2))
-    with pytest.raises(ValueError, match="must not be negative"):
-        Finding("payment.late", "江汉区", date(2022, 6, 1), persons=-1)
+def test_a_finding_id_is_stable_and_names_what_the_finding_is_about() -> None:
+    months = (Month(2022, 6), Month(2022, 7))
+    first = finding_id("paid-after-death", "420102199001011234", "flexible-employment-si-subsidy", months)
+    assert first == finding_id("paid-after-death", "420102199001011234", "flexible-employment-si-subsidy", months)
+    assert first.startswith("paid-after-death-")
+    assert first != finding_id("paid-after-death", "420102199001011234", "flexible-employment-si-subsidy", months[:1])

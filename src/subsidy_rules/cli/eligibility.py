@@ -2,20 +2,23 @@
 
 Exit codes: 0 the case was decided and no problem was found (whether or not
 the person is eligible — "not eligible" is a decision, not a fault);
-1 decided, and the payments recorded in the case differ from the
-entitlement (paid when not entitled, above the entitlement, or short);
-2 the case or a layer file could not be read (each problem by JSON path or
-key path).
+1 decided, and problems were found: payments that differ from the
+entitlement (paid when not entitled, above the entitlement, short or
+missing), data problems in the case (duplicate contributions, a contribution
+above the base ceiling) or a local parameter value older than a newer one
+below it; 2 the case or a layer file could not be read (each problem by JSON
+path or key path).
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
-from subsidy_rules.cli._common import EXIT_PROBLEMS, emit_json, fail, format_option, handle_errors
+from subsidy_rules.cli._common import EXIT_PROBLEMS, as_of_option, emit_json, format_option
 from subsidy_rules.programs.eligibility.case_json import load_case
 from subsidy_rules.programs.eligibility.engine import case_parameters, decide_all
 from subsidy_rules.programs.eligibility.render import decision_text, decision_to_json
@@ -27,7 +30,7 @@ def eligibility() -> None:
 
 
 @eligibility.command("check")
-@click.argument("case_file", metavar="CASE.json", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("case_file", metavar="CASE.json", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
 @click.option(
     "--program",
     "programs",
@@ -35,9 +38,7 @@ def eligibility() -> None:
     metavar="CODE",
     help="Program to decide (repeatable); a combined row is decided through its parts. Default: the case's.",
 )
-@click.option(
-    "--as-of", "as_of_text", metavar="YYYY-MM-DD", help="Judge as of this date (default: the case's, else today)."
-)
+@as_of_option
 @click.option(
     "--layer",
     "layers",
@@ -46,19 +47,15 @@ def eligibility() -> None:
     help="A parameter layer file stacked on the case's layers (repeatable).",
 )
 @format_option
-@handle_errors
-def check(
-    case_file: Path, programs: tuple[str, ...], as_of_text: str | None, layers: tuple[Path, ...], fmt: str
-) -> None:
-    """Decide CASE.json: the verdict, each condition with its citation, the schedule and any problems."""
-    as_of: date | None = None
-    if as_of_text:
-        try:
-            as_of = date.fromisoformat(as_of_text)
-        except ValueError:
-            fail(f"--as-of: expected YYYY-MM-DD, got {as_of_text!r}")
+def check(case_file: Path, programs: tuple[str, ...], as_of: date | None, layers: tuple[Path, ...], fmt: str) -> None:
+    """Decide CASE.json ("-" reads standard input): verdict, conditions with citations, schedule, problems.
+
+    --as-of defaults to the case's own as_of, else today; everything dated
+    after it (payments, contributions, events) is left out of the decision.
+    """
     case = load_case(case_file)
-    params = case_parameters(case, case_file.parent, layers)
+    base = Path.cwd() if str(case_file) == "-" else case_file.parent
+    params = case_parameters(case, base, layers)
     decisions = decide_all(case, programs, as_of, params=params)
     problems = sum(len(d.problems) for d in decisions)
     if fmt == "json":
@@ -73,4 +70,4 @@ def check(
     else:
         click.echo("\n\n".join(decision_text(d) for d in decisions))
     if problems:
-        raise SystemExit(EXIT_PROBLEMS)
+        sys.exit(EXIT_PROBLEMS)

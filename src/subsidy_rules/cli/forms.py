@@ -1,11 +1,15 @@
 """``subsidy-rules forms …``: templates, validation and roll-up of the campaigns' forms.
 
-Exit codes: 0 all files valid (and, for ``aggregate``, the roll-up clean),
-1 a file or the roll-up has an error-severity problem, 2 could not run (an
-unknown form, a missing file, a broken ``--layout``).
+Exit codes: 0 all files valid (and, for ``aggregate``, the roll-up clean and
+written), 1 a file or the roll-up has an error-severity problem (the same
+unit given twice included), 2 could not run (an unknown form, a missing
+file, a broken ``--layout``, an output equal to an input or with the wrong
+extension). Every command takes ``--format text|json``; files are written
+atomically (``-o/--output``, ``--out`` a hidden alias).
 
 Every command takes a packaged FORM_ID, or ``--layout FILE.toml`` for a
-district's own form (then no FORM_ID is given).
+district's own form (then no FORM_ID is given). Input files are read by
+content: .xlsx, .xlsm, .xls, .ods and WPS .et.
 """
 
 from __future__ import annotations
@@ -17,13 +21,15 @@ from typing import Any
 
 import click
 
-from subsidy_rules.cli._common import EXIT_OK, EXIT_PROBLEMS, emit_json, fail, format_option, handle_errors, table
+from subsidy_rules.cli._common import EXIT_OK, EXIT_PROBLEMS, emit_json, fail, format_option, output_option
 from subsidy_rules.forms import batch
 from subsidy_rules.forms.loader import FORM_IDS, layout, load_layout
 from subsidy_rules.forms.model import FormLayout
 from subsidy_rules.forms.problems import FileReport, Problem
-from subsidy_rules.forms.template import write_template
-from subsidy_rules.serialization import to_json
+from subsidy_rules.forms.template import render
+from subsidy_rules.io.files import atomic_write_bytes, check_extension, refuse_same_path
+from subsidy_rules.io.json import to_json
+from subsidy_rules.io.text import table
 
 layout_option = click.option(
     "--layout",
@@ -52,7 +58,7 @@ def _resolve(args: Sequence[str], layout_file: Path | None, *, want_files: bool)
         fail(f"unexpected argument(s): {' '.join(rest)}")
     for f in files:
         if not f.is_file():
-            fail(f"no such file: {f}")
+            fail(f"no such file: {f}", f"文件不存在：{f}")
     return chosen, files
 
 
@@ -63,7 +69,6 @@ def forms() -> None:
 
 @forms.command("list")
 @format_option
-@handle_errors
 def list_forms(fmt: str) -> None:
     """List the packaged forms."""
     items = [layout(fid) for fid in FORM_IDS]
@@ -89,7 +94,6 @@ def _layout_summary(lay: FormLayout) -> dict[str, Any]:
 @click.argument("form_id", required=False)
 @layout_option
 @format_option
-@handle_errors
 def show(form_id: str | None, layout_file: Path | None, fmt: str) -> None:
     """Show a form's layout (columns, 栏次, provenance of each label, relations)."""
     lay, _ = _resolve([form_id] if form_id else [], layout_file, want_files=False)
@@ -109,21 +113,33 @@ def show(form_id: str | None, layout_file: Path | None, fmt: str) -> None:
 
 @forms.command("template")
 @click.argument("form_id", required=False)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.xlsx")
+@output_option(required=True, help="FILE.xlsx")
 @layout_option
-@handle_errors
-def template(form_id: str | None, output: Path, layout_file: Path | None) -> None:
+@format_option
+def template(form_id: str | None, output: Path, layout_file: Path | None, fmt: str) -> None:
     """Write the blank form FORM_ID to FILE.xlsx (byte-identical for the same layout)."""
     lay, _ = _resolve([form_id] if form_id else [], layout_file, want_files=False)
-    try:
-        write_template(lay, output)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
-    click.echo(f"wrote {output} ({lay.id})")
+    check_extension(output, [".xlsx"])
+    if layout_file is not None:
+        refuse_same_path(output, [layout_file])
+    atomic_write_bytes(output, render(lay))
+    if fmt == "json":
+        emit_json({"output": str(output), "form": lay.id})
+    else:
+        click.echo(f"wrote {output} ({lay.id})")
 
 
 def _problem_line(p: Problem) -> str:
-    return f"    [{p.severity.value}] {p.code.value} {p.where()}: {p.message}"
+    where = " ".join(
+        part
+        for part in (
+            "!".join(x for x in (p.place.sheet, p.place.cell) if x),
+            f"row {p.place.row_key}" if p.place.row_key else "",
+            f"col {p.place.column}" if p.place.column is not None else "",
+        )
+        if part
+    )
+    return f"    [{p.severity.value}] {p.code} {where}: {p.message_zh}"
 
 
 def _echo_report(report: FileReport) -> None:
@@ -141,14 +157,13 @@ def _echo_report(report: FileReport) -> None:
 @layout_option
 @workers_option
 @format_option
-@handle_errors
 def validate(args: tuple[str, ...], layout_file: Path | None, workers: int | None, fmt: str) -> None:
     """Validate filled forms; exit 0 when all are valid, 1 when any has an error."""
     lay, files = _resolve(args, layout_file, want_files=True)
     results = batch.validate_files(lay, files, workers=workers)
     report = batch.report_of(results)
     if fmt == "json":
-        emit_json(report.to_json())
+        emit_json(to_json(report))
     else:
         for file_report in report.files:
             _echo_report(file_report)
@@ -159,29 +174,38 @@ def validate(args: tuple[str, ...], layout_file: Path | None, workers: int | Non
 
 @forms.command("aggregate")
 @click.argument("args", nargs=-1, metavar="[FORM_ID] FILE...")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="OUT.xlsx")
+@output_option(required=True, help="OUT.xlsx")
 @click.option("--include-invalid", is_flag=True, help="Also add up files that failed validation (loudly flagged).")
+@click.option(
+    "--allow-duplicates",
+    is_flag=True,
+    help="Write the roll-up even when a unit or a file is given twice (said as warnings).",
+)
 @click.option("--unit", "unit_name", default=None, help="The roll-up's 填表单位 (default: 汇总（N个单位）).")
 @layout_option
 @workers_option
 @format_option
-@handle_errors
 def aggregate(
     args: tuple[str, ...],
     output: Path,
     include_invalid: bool,
+    allow_duplicates: bool,
     unit_name: str | None,
     layout_file: Path | None,
     workers: int | None,
     fmt: str,
 ) -> None:
-    """Add up the units' forms into one form of the same layout (区 → 市)."""
+    """Add up the units' forms into one form of the same layout (区 → 市); each file is read once."""
     lay, files = _resolve(args, layout_file, want_files=True)
+    check_extension(output, [".xlsx"])
+    refuse_same_path(output, [*files, *([layout_file] if layout_file else [])])
     results = batch.validate_files(lay, files, workers=workers)
-    try:
-        agg = batch.aggregate(lay, results, include_invalid=include_invalid, unit=unit_name, output=output)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
+    agg = batch.aggregate(
+        lay, results, include_invalid=include_invalid, unit=unit_name, output=None,
+        allow_duplicates=allow_duplicates, relative_to=output,
+    )  # fmt: skip
+    if agg.raw is not None:
+        atomic_write_bytes(output, agg.raw)
     invalid = [f.path for f in agg.inputs.files if not f.valid]
     if include_invalid and invalid:
         click.echo(
@@ -199,15 +223,14 @@ def aggregate(
 
 
 def _aggregation_json(agg: batch.Aggregation, output: Path) -> dict[str, Any]:
-    doc: dict[str, Any] = {**agg.inputs.to_json(), "include_invalid": agg.include_invalid, "rollup": None}
+    doc: dict[str, Any] = {**to_json(agg.inputs), "include_invalid": agg.include_invalid, "rollup": None}
+    doc["units"] = to_json(list(agg.units))
+    doc["problems"] = to_json(list(agg.problems))
+    doc["written"] = agg.raw is not None
     if agg.rollup is not None:
         doc["rollup"] = {
             "output": str(output),
             "unit": agg.rollup.data.unit,
-            "units": [
-                {"unit": u.unit, "path": u.path, "units": u.units, "all_zero": u.all_zero, "valid": u.valid}
-                for u in agg.rollup.units
-            ],
             "zero_units": list(agg.rollup.zero_units),
             "excluded": list(agg.excluded),
             "problems": to_json(list(agg.rollup.problems)),
@@ -217,12 +240,19 @@ def _aggregation_json(agg: batch.Aggregation, output: Path) -> dict[str, Any]:
 
 
 def _echo_rollup(agg: batch.Aggregation, output: Path) -> None:
+    for p in agg.problems:
+        click.echo(_problem_line(p))
     if agg.rollup is None:
-        click.echo("no valid file to add up; nothing written")
+        if any(p.is_error for p in agg.problems):
+            click.echo("nothing written: a unit or a file is given twice (use --allow-duplicates if that is intended)")
+        else:
+            click.echo("no valid file to add up; nothing written")
         return
-    click.echo(f"roll-up of {len(agg.rollup.units)} unit(s) written to {output}")
-    if agg.excluded:
-        click.echo(f"left out (invalid): {', '.join(agg.excluded)}")
+    included = sum(1 for u in agg.units if u.included)
+    click.echo(f"roll-up of {included} of {len(agg.units)} file(s) written to {output}")
+    for u in agg.units:
+        if not u.included:
+            click.echo(f"left out: {u.path} ({u.reason})")
     if agg.rollup.zero_units:
         click.echo(f"零报送 (all zero, check closely): {'、'.join(agg.rollup.zero_units)}")
     for p in agg.rollup.problems:

@@ -6,9 +6,10 @@ from typing import Any
 
 import click
 
-from subsidy_rules.cli._common import emit_json, format_option, handle_errors, table
+from subsidy_rules.cli._common import emit_json, format_option
+from subsidy_rules.io.json import to_json
+from subsidy_rules.io.text import table
 from subsidy_rules.issues import Crosswalk, IssueType, Provenance, SourceKind, Taxonomy, taxonomy
-from subsidy_rules.serialization import to_json
 
 _RECONSTRUCTED = "*"
 
@@ -18,20 +19,10 @@ def issues() -> None:
     """The issue taxonomy (问题类型) and its crosswalks to each campaign's lists and forms."""
 
 
-def _brief(issue: IssueType) -> dict[str, Any]:
-    return {
-        "code": issue.code,
-        "name_zh": issue.name_zh,
-        "name_en": issue.name_en,
-        "name_provenance": issue.name_provenance.value,
-        "kind": issue.kind.value,
-        "measure": issue.measure.value,
-        "gravity": issue.gravity.value,
-    }
-
-
 def _subtree(tx: Taxonomy, issue: IssueType) -> dict[str, Any]:
-    return {**_brief(issue), "children": [_subtree(tx, c) for c in tx.children(issue.code)]}
+    """An issue type in its one JSON shape, with its children nested under ``children``."""
+    data: dict[str, Any] = to_json(issue)
+    return {**data, "children": [_subtree(tx, c) for c in tx.children(issue.code)]}
 
 
 def _name(issue: IssueType) -> str:
@@ -41,7 +32,6 @@ def _name(issue: IssueType) -> str:
 
 @issues.command("tree")
 @format_option
-@handle_errors
 def tree(fmt: str) -> None:
     """Show the whole tree, roots first, children indented."""
     tx = taxonomy()
@@ -96,7 +86,6 @@ def _describe(tx: Taxonomy, issue: IssueType) -> str:
 @issues.command("show")
 @click.argument("code")
 @format_option
-@handle_errors
 def show(code: str, fmt: str) -> None:
     """Show one issue type (by code or exact Chinese name) with its sources and form columns."""
     tx = taxonomy()
@@ -108,9 +97,7 @@ def show(code: str, fmt: str) -> None:
                 "ancestors": [a.code for a in tx.ancestors(issue.code)],
                 "children": [c.code for c in tx.children(issue.code)],
                 "columns": tx.columns_for(issue.code),
-                "items": [
-                    {"source": sid, "key": it.key, "label_zh": it.label_zh} for sid, it in tx.items_for(issue.code)
-                ],
+                "items": [{"source": sid, **to_json(it)} for sid, it in tx.items_for(issue.code)],
             }
         )
     else:
@@ -125,22 +112,14 @@ def _crosswalk_json(tx: Taxonomy, cw: Crosswalk) -> dict[str, Any]:
             {"code": code, "name_zh": tx.get(code).name_zh, "name_en": tx.get(code).name_en} for code in item.nodes
         ]
         items.append(data)
-    return {
-        "source": {
-            "id": cw.id,
-            "kind": cw.kind.value,
-            "title_zh": cw.title_zh,
-            "title_en": cw.title_en,
-            "citation": to_json(cw.citation),
-        },
-        "items": items,
-    }
+    source: dict[str, Any] = to_json(cw)
+    del source["items"]
+    return {"source": source, "items": items}
 
 
 @issues.command("crosswalk")
 @click.argument("source")
 @format_option
-@handle_errors
 def crosswalk(source: str, fmt: str) -> None:
     """Show a seed's category list or a form's columns with the nodes each maps to.
 

@@ -6,9 +6,10 @@ import sys
 
 import click
 
-from subsidy_rules.cli._common import EXIT_PROBLEMS, emit_json, format_option, handle_errors, table
+from subsidy_rules.cli._common import EXIT_PROBLEMS, emit_json, format_option
+from subsidy_rules.io.json import to_json
+from subsidy_rules.io.text import table
 from subsidy_rules.programs import Program, catalogue
-from subsidy_rules.serialization import program_to_json
 
 
 @click.group()
@@ -27,7 +28,6 @@ def _row(p: Program, catalogue_id: str | None) -> list[str]:
 @programs.command("list")
 @click.option("--catalogue", "catalogue_id", metavar="ID", help="Only one source's list, in its order.")
 @format_option
-@handle_errors
 def list_(catalogue_id: str | None, fmt: str) -> None:
     """List programs, all or one catalogue's."""
     cat = catalogue()
@@ -39,7 +39,7 @@ def list_(catalogue_id: str | None, fmt: str) -> None:
                 "catalogue": catalogue_id,
                 "title_zh": info.title_zh if info else None,
                 "catalogues": [c.id for c in cat.catalogues],
-                "programs": [program_to_json(p) for p in items],
+                "programs": [to_json(p) for p in items],
             }
         )
         return
@@ -83,12 +83,11 @@ def _describe(p: Program) -> str:
 @programs.command("show")
 @click.argument("code")
 @format_option
-@handle_errors
 def show(code: str, fmt: str) -> None:
     """Show one program by code (or exact name) with its sources and citations."""
     p = catalogue().lookup(code)
     if fmt == "json":
-        emit_json({"program": program_to_json(p)})
+        emit_json({"program": to_json(p)})
     else:
         click.echo(_describe(p))
 
@@ -96,7 +95,6 @@ def show(code: str, fmt: str) -> None:
 @programs.command("find")
 @click.argument("text")
 @format_option
-@handle_errors
 def find(text: str, fmt: str) -> None:
     """Find programs by name, alias or part of a name; exit 1 when nothing matches."""
     cat = catalogue()
@@ -106,7 +104,8 @@ def find(text: str, fmt: str) -> None:
         emit_json(
             {
                 "query": text,
-                "matches": [{"match": m.how, **program_to_json(m.program)} for m in matches],
+                # Each match keeps the program's one JSON shape, with how it matched beside it.
+                "matches": [{"match": m.how, "program": to_json(m.program)} for m in matches],
                 "suggestions": suggestions,
             }
         )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import enum
 import string
+import tomllib
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -190,27 +191,29 @@ def _fill(template: str, values: Mapping[str, object], lang: str) -> str:
 
 @cache
 def problem_kinds() -> dict[str, ProblemKind]:
-    """Every registered problem code, from the data files beside this module."""
-    from subsidy_rules.core.datafile import Node, load_toml
+    """Every registered problem code, from the data files beside this module.
 
+    Read with plain :mod:`tomllib` rather than the data-file walker, which
+    itself reports through :class:`Problem` (the registry sits below it).
+    A malformed file is a packaging bug: ``ValueError`` naming file and code.
+    """
     out: dict[str, ProblemKind] = {}
     folder = resources.files("subsidy_rules.core").joinpath("data/problems")
+    severities = {s.value: s for s in Severity}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".toml"):
             continue
         area = entry.name.removesuffix(".toml")
-        name = f"subsidy_rules/core/data/problems/{entry.name}"
-        root = Node(name, load_toml(name, text=entry.read_text(encoding="utf-8")))
-        for code, node in root.get_named_tables("problems"):
-            node.unknown_keys({"severity", "zh", "en"})
-            severity = node.get_choice("severity", {s.value: s for s in Severity})
-            zh, en = node.get_str("zh"), node.get_str("en")
+        table = tomllib.loads(entry.read_text(encoding="utf-8")).get("problems", {})
+        for code, spec in table.items():
+            where = f"core/data/problems/{entry.name}: problems.{code}"
             if code in out:
-                node.problem(None, "data-duplicate", name=code)
-            if severity is None or zh is None or en is None:
-                continue
-            out[code] = ProblemKind(code, severity, zh, en, area)
-        root.raise_if_problems()
+                raise ValueError(f"{where}: defined twice (also in {out[code].area}.toml)")
+            if not isinstance(spec, dict) or set(spec) != {"severity", "zh", "en"}:
+                raise ValueError(f"{where}: needs exactly severity, zh and en")
+            if spec["severity"] not in severities:
+                raise ValueError(f"{where}: severity must be one of {', '.join(severities)}")
+            out[code] = ProblemKind(code, severities[spec["severity"]], str(spec["zh"]), str(spec["en"]), area)
     return out
 
 

@@ -2,24 +2,30 @@
 
 Each step is a module of this package with ``run(out: Path) -> list[str]``
 returning summary lines; steps run in :data:`STEPS` order and write under
-``out``.
+``out``. The demo calls the library and writes its documents through
+:mod:`subsidy_rules.io`; it never re-shapes library output by hand, and it
+does not import the CLI (nor the CLI it, beyond :func:`run`).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-#: Demo steps, in order; each names a module ``subsidy_rules.demo.<step>``.
-STEPS: tuple[str, ...] = ("catalogue", "issues", "forms", "eligibility", "docs")
+from subsidy_rules.demo import audit, catalogue, docs, eligibility, forms, issues
+
+#: Demo steps, in order: (name, the step's ``run``).
+STEPS: tuple[tuple[str, Callable[[Path], list[str]]], ...] = (
+    ("catalogue", catalogue.run),
+    ("issues", issues.run),
+    ("forms", forms.run),
+    ("eligibility", eligibility.run),
+    ("audit", audit.run),
+    ("docs", docs.run),
+)
 
 
-def run(out: Path, echo: Callable[[str], None] = print) -> None:
+def run(out: Path) -> list[tuple[str, list[str]]]:
+    """Run every step into the folder ``out`` (created if missing); return each step's summary lines."""
     out.mkdir(parents=True, exist_ok=True)
-    for step in STEPS:
-        module = importlib.import_module(f"subsidy_rules.demo.{step}")
-        echo(f"== {step} ==")
-        for line in module.run(out):
-            echo(line)
-        echo("")
+    return [(name, step(out)) for name, step in STEPS]

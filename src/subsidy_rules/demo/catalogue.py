@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
-from subsidy_rules.cli._common import table
+from subsidy_rules.io.json import write_document
+from subsidy_rules.io.text import table
 from subsidy_rules.parameters import national
 from subsidy_rules.programs import catalogue
-from subsidy_rules.serialization import SCHEMA_VERSION, program_to_json, to_json
 
 
 def run(out: Path) -> list[str]:
     cat = catalogue()
-    doc = {
-        "schema_version": SCHEMA_VERSION,
-        "catalogues": [
-            {"id": c.id, "title_zh": c.title_zh, "title_en": c.title_en, "codes": list(c.codes)}
-            for c in cat.catalogues
-        ],
-        "programs": [program_to_json(p) for p in cat],
-    }
-    (out / "catalogue.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
+    write_document(out / "catalogue.json", catalogues=list(cat.catalogues), programs=list(cat))
     ps = national()
-    params = {"schema_version": SCHEMA_VERSION, "parameters": [to_json(ps.definition(pid)) for pid in ps.ids]}
-    (out / "parameters-national.json").write_text(json.dumps(params, ensure_ascii=False, indent=2), "utf-8")
+    write_document(out / "parameters-national.json", parameters=[ps.definition(pid) for pid in ps.ids])
 
     rows = [[c.id, str(len(c.codes)), c.title_zh] for c in cat.catalogues]
     lines = [table(["catalogue", "programs", "title"], rows)]

@@ -9,16 +9,15 @@ public-welfare post. Each decision goes to ``<out>/eligibility/<case>.txt``
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
-from subsidy_rules.cli._common import table
+from subsidy_rules.io.files import atomic_write_text
+from subsidy_rules.io.json import parse_json, write_document
+from subsidy_rules.io.text import table
 from subsidy_rules.programs.eligibility.case_json import case_from_json
 from subsidy_rules.programs.eligibility.engine import decide_all
 from subsidy_rules.programs.eligibility.render import decision_text, decision_to_json
-from subsidy_rules.programs.months import format_month
-from subsidy_rules.serialization import SCHEMA_VERSION
 
 
 def example_cases() -> list[tuple[str, str]]:
@@ -33,22 +32,16 @@ def run(out: Path) -> list[str]:
     target.mkdir(parents=True, exist_ok=True)
     rows: list[list[str]] = []
     for stem, text in example_cases():
-        case = case_from_json(json.loads(text), f"examples/{stem}.json")
+        name = f"examples/{stem}.json"
+        case = case_from_json(parse_json(text, source=name), name)
         decisions = decide_all(case)
         note = "\n\n".join(decision_text(d) for d in decisions)
-        (target / f"{stem}.txt").write_text(note + "\n", "utf-8")
-        doc = {
-            "schema_version": SCHEMA_VERSION,
-            "case_id": case.case_id,
-            "decisions": [decision_to_json(d) for d in decisions],
-        }
-        (target / f"{stem}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        atomic_write_text(target / f"{stem}.txt", note + "\n")
+        write_document(
+            target / f"{stem}.json", case_id=case.case_id, decisions=[decision_to_json(d) for d in decisions]
+        )
         for d in decisions:
-            period = (
-                f"{format_month(d.period_start)}–{format_month(d.period_end)}"
-                if d.period_start and d.period_end
-                else "-"
-            )
+            period = f"{d.period_start}–{d.period_end}" if d.period_start and d.period_end else "-"
             rows.append(
                 [
                     stem,

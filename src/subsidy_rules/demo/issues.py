@@ -6,24 +6,21 @@ items, and the reverse lookup of every node onto every form).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from subsidy_rules.cli._common import table
+from subsidy_rules.io.json import write_document
+from subsidy_rules.io.text import table
 from subsidy_rules.issues import NodeKind, SourceKind, taxonomy
-from subsidy_rules.serialization import SCHEMA_VERSION, to_json
 
 
 def run(out: Path) -> list[str]:
     tx = taxonomy()
-    doc = {
-        "schema_version": SCHEMA_VERSION,
-        "issues": [to_json(i) for i in tx],
-        "crosswalks": [to_json(tx.crosswalk(sid)) for sid in tx.sources()],
-        "columns": {i.code: tx.columns_for(i.code) for i in tx},
-    }
-    path = out / "issues.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
+    path = write_document(
+        out / "issues.json",
+        issues=list(tx),
+        crosswalks=[tx.crosswalk(sid) for sid in tx.sources()],
+        columns={i.code: tx.columns_for(i.code) for i in tx},
+    )
 
     kinds = {k: sum(1 for i in tx if i.kind is k) for k in NodeKind}
     lines = [

@@ -14,16 +14,20 @@ Usage::
 The five packaged forms (ids fixed with the issue taxonomy) are listed in
 :data:`FORM_IDS`. Module map: :mod:`.model` (the layout records),
 :mod:`.loader` (TOML), :mod:`.geometry` (positions on the sheet),
-:mod:`.template` (writer), :mod:`.safety` (sniffing, zip/XML checks,
-geometry scan), :mod:`.cells` (strict number and date parsing),
-:mod:`.reader`, :mod:`.validate`, :mod:`.rollup`, :mod:`.pool` (per-file
-worker isolation), :mod:`.batch`.
+:mod:`.template` (writer), :mod:`.safety` (zip/XML checks, limits),
+:mod:`.book` (opening .xlsx/.xlsm/.xls/.ods/.et by content into one grid of
+stored cells), :mod:`.cells` (strict number and date parsing),
+:mod:`.reader` (locating the table by content, tolerant matching, strict
+reporting), :mod:`.validate`, :mod:`.rollup`, :mod:`.pool` (per-file
+worker isolation), :mod:`.batch` (validation and roll-up with duplicate
+checks).
 
 References:
-    Issue 4; ``shared/DESIGN.md``; ``shared/xlsx-input-hazards.md``.
+    Issues 4 and 10; ``shared/DESIGN.md``; ``shared/xlsx-input-hazards.md``.
 
 Limitations:
-    Reads and writes .xlsx only (never .xls, never macros).
+    Reads .xlsx, .xlsm, .xls (BIFF5/8), .ods and WPS .et (OOXML or BIFF
+    inside); writes .xlsx only, never macros.
 """
 
 from subsidy_rules.core.provenance import Provenance
@@ -44,7 +48,7 @@ from subsidy_rules.forms.model import (
     RowAxis,
     RowAxisKind,
 )
-from subsidy_rules.forms.problems import FileReport, Problem, ProblemCode, Severity, ValidationReport
+from subsidy_rules.forms.problems import FileReport, Problem, Severity, ValidationReport
 from subsidy_rules.forms.reader import ReadResult, read_bytes
 from subsidy_rules.forms.rollup import RollUp, UnitInput, roll_up
 from subsidy_rules.forms.safety import Limits
@@ -69,7 +73,6 @@ __all__ = [
     "HeaderRole",
     "Limits",
     "Problem",
-    "ProblemCode",
     "Provenance",
     "ReadResult",
     "Relation",

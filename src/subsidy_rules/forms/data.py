@@ -58,7 +58,9 @@ class FormData:
     ``unit`` is the reporting unit's name from the 填表单位 line; ``fields``
     the other lines' values (负责人 …); ``totals`` the 合计 row as filed;
     ``rolled_units`` how many unit forms were added to make this one (1 for
-    a unit's own form) — it widens the rounding tolerance of a roll-up.
+    a unit's own form) — it widens the rounding tolerance of a roll-up;
+    ``units`` the names of those units (a roll-up given to another roll-up
+    must not be mixed with one of its own units).
     """
 
     form_id: str
@@ -67,6 +69,8 @@ class FormData:
     fields: Mapping[str, str] = attrs.field(factory=dict)
     totals: Mapping[int, CellValue] | None = attrs.field(default=None)
     rolled_units: int = 1
+    #: For a roll-up: the names of the units it adds up (from its 汇总单位 sheet), else empty.
+    units: tuple[str, ...] = ()
 
     @classmethod
     def from_values(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import attrs
 from openpyxl.utils import get_column_letter
 
+from subsidy_rules.core.provenance import Provenance
 from subsidy_rules.forms.model import ColumnKind, FormLayout, LabelRole, RowAxisKind
 
 #: Label cells of the lines above the table span columns A:B; values sit at C (merged to E).
@@ -30,6 +31,11 @@ HEADER_VALUE_SPAN = 3
 NOTE_MARKERS = ("注", "说明")
 #: The 栏次 row's label (the row that prints the column numbers).
 COLUMN_NUMBER_LABEL = "栏次"
+#: Name of the extra sheet a roll-up carries: every file given to it, with its status.
+UNITS_SHEET = "汇总单位"
+UNITS_HEADER = ("序号", "填报单位", "文件", "含单位数", "零报送", "状态")
+#: Name of the hidden sheet holding the 问题类型 drop-down list of a template.
+CHOICES_SHEET = "问题类型"
 
 
 @attrs.frozen
@@ -123,4 +129,8 @@ def note_lines(layout: FormLayout) -> tuple[str, ...]:
     lines = list(layout.notes)
     if layout.has_reconstructed_labels:
         lines.append("说明：标注“（拟）”的栏目、行或栏次为本库所拟，原表未载或原文缺失。")
+    signed = [h.label.rstrip("：:") for h in layout.header_lines if h.provenance is Provenance.RECONSTRUCTED]
+    if signed:
+        # Lines an officer fills and signs carry no （拟） in the cell (issue 10); their provenance is said here.
+        lines.append("说明：" + "、".join(f"“{s}”" for s in signed) + "等填报栏为本库所拟，原表未载。")
     return tuple(lines)

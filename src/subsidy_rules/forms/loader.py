@@ -42,14 +42,14 @@ from subsidy_rules.forms.model import (
     TotalsRow,
 )
 
-#: The packaged forms, in the order the taxonomy issue fixed their ids.
-FORM_IDS: tuple[str, ...] = (
-    "wuhan-2022-problem-stats",
-    "wuhan-2022-summary",
-    "tongchuan-2021-screening",
-    "tongchuan-2021-problems",
-    "chongqing-2023-problem-list",
-)
+
+def _packaged_ids() -> tuple[str, ...]:
+    folder = resources.files("subsidy_rules.forms").joinpath("layouts")
+    return tuple(sorted(e.name.removesuffix(".toml") for e in folder.iterdir() if e.name.endswith(".toml")))
+
+
+#: The packaged forms: one per TOML file in ``forms/layouts/`` (the file name is the id), sorted.
+FORM_IDS: tuple[str, ...] = _packaged_ids()
 
 _PROVENANCE = {p.value: p for p in Provenance}
 _KINDS = {k.value: k for k in ColumnKind}
@@ -63,7 +63,7 @@ _MAX_ROWS = 5000
 _TOP_KEYS = {
     "id", "title", "title_en", "issuer", "document", "attachment", "seed", "sheet", "provenance",
     "column_numbers", "notes", "remarks", "amount_unit", "amount_decimals", "header_lines", "rows",
-    "groups", "columns", "relations",
+    "groups", "columns", "relations", "decimals_enforced",
 }  # fmt: skip
 
 
@@ -139,6 +139,7 @@ def layout_from_toml(node: Node) -> FormLayout:
         column_numbers=column_numbers,
         provenance=provenance,
         remarks=remarks,
+        decimals_enforced=bool(node.get_bool("decimals_enforced", default=True)),
     )
 
 

@@ -284,6 +284,9 @@ class FormLayout:
     column_numbers: Provenance = Provenance.SOURCE
     provenance: Provenance = Provenance.SOURCE
     remarks: tuple[str, ...] = ()
+    #: True when the notice itself fixes the decimals (seed 003: 保留两位小数): more places are an error.
+    #: False when the decimals are the library's choice (seed 000 sets none): more places are a warning.
+    decimals_enforced: bool = True
 
     def column(self, number: int) -> Column:
         for col in self.columns:
@@ -300,7 +303,6 @@ class FormLayout:
         return (
             any(c.provenance is Provenance.RECONSTRUCTED for c in self.columns)
             or any(g.provenance is Provenance.RECONSTRUCTED for g in self.groups)
-            or any(h.provenance is Provenance.RECONSTRUCTED for h in self.header_lines)
             or self.column_numbers is Provenance.RECONSTRUCTED
             or (self.rows.totals is not None and self.rows.totals.provenance is Provenance.RECONSTRUCTED)
         )
@@ -310,6 +312,25 @@ class FormLayout:
             if group.first <= number <= group.last:
                 return group
         return None
+
+
+@attrs.frozen
+class UnitEntry:
+    """One line of a roll-up's units sheet: a file given to the roll-up and what became of it.
+
+    ``path`` is the file's name relative to the folder of the roll-up (never an absolute local
+    path: the workbook travels upward); ``units`` how many unit forms the file adds (1, or a
+    roll-up's own count); ``all_zero`` marks a 零报送; ``valid``/``included`` say whether it
+    passed validation and whether it was added up, ``reason`` why not.
+    """
+
+    unit: str
+    path: str
+    units: int
+    all_zero: bool
+    valid: bool
+    included: bool = True
+    reason: str = ""
 
 
 def shown_label(label: str, provenance: Provenance) -> str:

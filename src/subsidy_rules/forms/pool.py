@@ -36,6 +36,8 @@ R = TypeVar("R")
 
 #: Extra seconds the parent allows beyond the worker's own alarm before it kills the worker.
 KILL_GRACE_SECONDS = 5.0
+#: Most files sent to a worker in one message.
+MAX_CHUNK = 16
 
 
 class WorkTimeout(Exception):
@@ -70,25 +72,28 @@ def _worker_main(  # pragma: no cover - runs in the child process, where coverag
             return
         if message is None:
             return
-        index, item = message
-        try:
-            if has_alarm:
-                signal.setitimer(signal.ITIMER_REAL, timeout)
+        indices, items = message
+        outcomes: list[tuple[int, tuple[str, Any]]] = []
+        for index, item in zip(indices, items, strict=True):
             try:
-                outcome: tuple[str, Any] = ("ok", task(item))
-            finally:
                 if has_alarm:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-        except WorkTimeout:
-            outcome = ("failed", f"time limit of {timeout:g} s exceeded")
-        except MemoryError:
-            outcome = ("failed", "memory limit exceeded")
-        except Exception as exc:  # the task's own bug: report it against this file, keep the worker
-            outcome = ("failed", f"{type(exc).__name__}: {exc}")
+                    signal.setitimer(signal.ITIMER_REAL, timeout)
+                try:
+                    outcome: tuple[str, Any] = ("ok", task(item))
+                finally:
+                    if has_alarm:
+                        signal.setitimer(signal.ITIMER_REAL, 0)
+            except WorkTimeout:
+                outcome = ("failed", f"time limit of {timeout:g} s exceeded")
+            except MemoryError:
+                outcome = ("failed", "memory limit exceeded")
+            except Exception as exc:  # the task's own bug: report it against this file, keep the worker
+                outcome = ("failed", f"{type(exc).__name__}: {exc}")
+            outcomes.append((index, outcome))
         try:
-            conn.send((index, outcome))
+            conn.send(outcomes)
         except MemoryError:
-            conn.send((index, ("failed", "memory limit exceeded")))
+            conn.send([(index, ("failed", "memory limit exceeded")) for index in indices])
 
 
 class _Worker(Generic[T]):
@@ -97,13 +102,18 @@ class _Worker(Generic[T]):
         self.process = ctx.Process(target=_worker_main, args=(child, task, timeout, memory_bytes), daemon=True)
         self.process.start()
         child.close()
-        self.index: int | None = None
+        self.indices: list[int] | None = None
         self.deadline = 0.0
 
-    def give(self, index: int, item: T, deadline: float) -> None:
-        self.index = index
+    @property
+    def index(self) -> int | None:
+        """The first item in hand (None when idle)."""
+        return self.indices[0] if self.indices else None
+
+    def give(self, indices: list[int], items: list[T], deadline: float) -> None:
+        self.indices = indices
         self.deadline = deadline
-        self.conn.send((index, item))
+        self.conn.send((indices, items))
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -142,56 +152,59 @@ def run_isolated(
     if not items:
         return []
     count = max(1, min(workers or os.cpu_count() or 1, len(items)))
+    # Files travel in small chunks (fewer round trips); a chunk whose worker dies is re-run one file at a
+    # time, so a bomb still costs only its own file.
+    size = max(1, min(MAX_CHUNK, len(items) // (count * 8)))
     ctx = _context()
     results: list[Any] = [None] * len(items)
     done = [False] * len(items)
-    pending = list(range(len(items)))
+    pending: list[list[int]] = [list(range(i, min(i + size, len(items)))) for i in range(0, len(items), size)]
     pending.reverse()
     pool: list[_Worker[T]] = [_Worker(ctx, task, timeout, memory_bytes) for _ in range(count)]
 
     def feed(worker: _Worker[T]) -> None:
         if pending:
-            index = pending.pop()
-            worker.give(index, items[index], time.monotonic() + timeout + KILL_GRACE_SECONDS)
+            chunk = pending.pop()
+            deadline = time.monotonic() + len(chunk) * timeout + KILL_GRACE_SECONDS
+            worker.give(chunk, [items[i] for i in chunk], deadline)
         else:
-            worker.index = None
+            worker.indices = None
 
     try:
         for worker in pool:
             feed(worker)
         while not all(done):
-            busy = [w for w in pool if w.index is not None]
+            busy = [w for w in pool if w.indices]
             now = time.monotonic()
             wait_for = max(0.0, min(w.deadline for w in busy) - now)
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for)
             for i, worker in enumerate(pool):
-                if worker.index is None:
+                if not worker.indices:
                     continue
-                index = worker.index
+                chunk = worker.indices
                 if worker.conn in ready:
                     try:
-                        _, (status, payload) = worker.conn.recv()
+                        outcomes = worker.conn.recv()
                     except (EOFError, OSError):
-                        status, payload = "died", None
-                    if status == "ok":
-                        results[index] = payload
-                        done[index] = True
-                        feed(worker)
-                        continue
-                    if status == "failed":
-                        results[index] = on_failure(items[index], str(payload))
-                        done[index] = True
+                        outcomes = None
+                    if outcomes is not None:
+                        for index, (status, payload) in outcomes:
+                            results[index] = payload if status == "ok" else on_failure(items[index], str(payload))
+                            done[index] = True
                         feed(worker)
                         continue
                 died = worker.conn in ready or worker.process.sentinel in ready
                 if died or time.monotonic() > worker.deadline:
                     overran = not died
                     worker.stop(kill=True)
-                    code = worker.process.exitcode
-                    reason = "time limit exceeded" if overran else f"the reading process died (exit code {code})"
-                    results[index] = on_failure(items[index], reason)
-                    done[index] = True
                     pool[i] = _Worker(ctx, task, timeout, memory_bytes)
+                    if len(chunk) > 1:
+                        pending.extend([index] for index in reversed(chunk))
+                    else:
+                        code = worker.process.exitcode
+                        reason = "time limit exceeded" if overran else f"the reading process died (exit code {code})"
+                        results[chunk[0]] = on_failure(items[chunk[0]], reason)
+                        done[chunk[0]] = True
                     feed(pool[i])
     finally:
         for worker in pool:

@@ -32,9 +32,8 @@ import attrs
 
 from subsidy_rules.forms.cells import quantize_text
 from subsidy_rules.forms.data import CellValue, FormData, FormRow, column_sums
-from subsidy_rules.forms.model import Column, ColumnKind, FormLayout, RowAxisKind
-from subsidy_rules.forms.problems import Problem, ProblemCode
-from subsidy_rules.forms.template import UnitEntry
+from subsidy_rules.forms.model import Column, ColumnKind, FormLayout, RowAxisKind, UnitEntry
+from subsidy_rules.forms.problems import Problem, problem
 
 TEXT_JOIN = "；"
 
@@ -73,12 +72,12 @@ def roll_up(layout: FormLayout, inputs: Sequence[UnitInput], unit: str | None = 
         if item.data.form_id != layout.id:
             raise ValueError(f"{item.path} is a {item.data.form_id} form, not {layout.id}")
         if not item.valid:
-            problems.append(Problem.make(ProblemCode.INVALID_INPUT_INCLUDED, row_key=None, value=item.path))
+            problems.append(problem("invalid-input-included", row_key=None, value=item.path))
     fixed = layout.rows.kind is RowAxisKind.FIXED
     rows = _fixed(layout, ordered, problems) if fixed else _free(layout, ordered)
     totals = column_sums(layout, rows) if layout.rows.totals is not None else None
     rolled = sum(max(1, u.data.rolled_units) for u in ordered)
-    name = unit or f"汇总（{len(ordered)}个单位）"
+    name = unit or f"汇总（{rolled}个单位）"
     data = FormData(layout.id, rows, unit=name, totals=totals, rolled_units=max(1, rolled))
     units = tuple(
         UnitEntry(u.name, u.path, max(1, u.data.rolled_units), u.data.is_all_zero(layout), u.valid) for u in ordered
@@ -116,8 +115,8 @@ def _combine(
     if len(distinct) == 1:
         return present[0]
     problems.append(
-        Problem.make(
-            ProblemCode.NON_ADDITIVE_MISMATCH,
+        problem(
+            "non-additive-mismatch",
             sheet=layout.sheet,
             row_key=key,
             column=column.number,

@@ -23,12 +23,12 @@ Limitations:
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-import attrs
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -39,9 +39,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from subsidy_rules.core.provenance import Provenance
 from subsidy_rules.forms.data import CellValue, FormData, FormRow
 from subsidy_rules.forms.geometry import (
+    CHOICES_SHEET,
     COLUMN_NUMBER_LABEL,
     HEADER_LABEL_SPAN,
     HEADER_VALUE_SPAN,
+    UNITS_HEADER,
+    UNITS_SHEET,
     Geometry,
     a1,
     note_lines,
@@ -53,12 +56,9 @@ from subsidy_rules.forms.model import (
     HeaderRole,
     LabelRole,
     RowAxisKind,
+    UnitEntry,
     shown_label,
 )
-
-#: Name of the extra sheet a roll-up carries: the units it adds up.
-UNITS_SHEET = "汇总单位"
-UNITS_HEADER = ("序号", "填报单位", "文件", "含单位数", "零报送", "状态")
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _CORE_XML = (
@@ -81,17 +81,6 @@ _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _UNLOCKED = Protection(locked=False)
-
-
-@attrs.frozen
-class UnitEntry:
-    """One line of a roll-up's units sheet."""
-
-    unit: str
-    path: str
-    units: int
-    all_zero: bool
-    valid: bool
 
 
 def number_format(column: Column) -> str:
@@ -121,7 +110,7 @@ def render(layout: FormLayout, data: FormData | None = None, units: Sequence[Uni
     _notes(ws, layout, geo)
     _sheet_setup(ws, layout, geo)
     if units is not None:
-        _units_sheet(wb, units)
+        _units_sheet(wb, units, (data.unit if data is not None else None) or layout.title)
     wb.properties.creator = "subsidy-rules"
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -158,7 +147,8 @@ def _title_and_lines(ws: Worksheet, layout: FormLayout, geo: Geometry, data: For
     value_first = HEADER_LABEL_SPAN + 1
     value_last = min(geo.width, HEADER_LABEL_SPAN + HEADER_VALUE_SPAN)
     for row, line in zip(geo.header_line_rows, layout.header_lines, strict=True):
-        label = shown_label(line.label, line.provenance)
+        # Lines an officer fills and signs print without （拟）; the notes say they are ours (issue 10).
+        label = line.label
         if line.role is HeaderRole.UNIT:
             ws.cell(row, 1, label).alignment = _LEFT
             _merge(ws, row, 1, row, value_last)
@@ -204,8 +194,16 @@ def _header_block(ws: Worksheet, layout: FormLayout, geo: Geometry) -> None:
         _merge(ws, geo.number_row, 1, geo.number_row, len(geo.label_cols))
     for col, column in zip(geo.data_cols, layout.columns, strict=True):
         ws.cell(geo.number_row, col, column.number)
+    widths = column_widths(layout, geo)
     for row in range(top, geo.number_row + 1):
-        ws.row_dimensions[row].height = 48 if row < geo.number_row else 18
+        # Tall enough for the longest wrapped label of the row: no clipped header (issue 10).
+        lines = 1
+        for col in range(1, geo.width + 1):
+            text = ws.cell(row, col).value
+            if isinstance(text, str):
+                span = _merged_width(ws, row, col, widths)
+                lines = max(lines, _lines(text, span))
+        ws.row_dimensions[row].height = max(18 if row == geo.number_row else 30, 15 * lines + 6)
         for col in range(1, geo.width + 1):
             cell = ws.cell(row, col)
             cell.border = _BOX
@@ -219,7 +217,25 @@ def _cell_value(column: Column, value: CellValue | None) -> CellValue | int | No
         return "是" if value else "否"
     if column.kind is ColumnKind.SERIAL and isinstance(value, Decimal):
         return int(value)
+    if column.kind is ColumnKind.ISSUE_TYPE and isinstance(value, str):
+        # A filled list prints the Chinese name of the type; the reader accepts the name or the code.
+        return _issue_names().get(value, value)
     return value
+
+
+def _issue_names() -> dict[str, str]:
+    from subsidy_rules.issues import taxonomy
+
+    return {issue.code: issue.name_zh for issue in taxonomy()}
+
+
+def _width(text: str) -> int:
+    """Spreadsheet width units of ``text``: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _lines(text: str, width: float) -> int:
+    return max(1, -(-_width(text) // max(1, int(width) - 1)))
 
 
 def _body(ws: Worksheet, layout: FormLayout, geo: Geometry, data: FormData | None) -> None:
@@ -240,6 +256,10 @@ def _body(ws: Worksheet, layout: FormLayout, geo: Geometry, data: FormData | Non
                 ws.cell(row, number_col, fixed.number)
             if name_col is not None:
                 ws.cell(row, name_col, fixed.name)
+                # A name longer than its column wraps: the row grows so that it does not run into the next.
+                lines = _lines(fixed.name, column_widths(layout, geo).get(name_col, 30))
+                if lines > 1:
+                    ws.row_dimensions[row].height = 15 * lines + 4
         elif number_col is not None and (axis.prefill_numbers or values is not None):
             ws.cell(row, number_col, i + 1)
         for col, column in zip(geo.data_cols, layout.columns, strict=True):
@@ -285,24 +305,75 @@ def _notes(ws: Worksheet, layout: FormLayout, geo: Geometry) -> None:
         ws.row_dimensions[row].height = 15 * max(1, -(-len(line) // max(20, geo.width * 6)))
 
 
-def _sheet_setup(ws: Worksheet, layout: FormLayout, geo: Geometry) -> None:
-    for col in range(1, geo.width + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 12
+#: Width units that print at 8 pt or more when fitted to one landscape page. Measured by rendering the
+#: templates through LibreOffice 7 (PDF): one width unit prints at about 7.2 pt at 100 % (Excel: 5.25 pt
+#: plus padding, narrower, so these limits hold for both), and 11 pt body text stays at 8 pt or more
+#: when the scale is at least 8/11; printable widths A4 ≈ 740 pt, A3 ≈ 1082 pt → 740 / (7.2 × 8/11) ≈ 141.
+A4_UNITS = 141
+A3_UNITS = 206
+
+
+def column_widths(layout: FormLayout, geo: Geometry) -> dict[int, float]:
+    """Column widths (sheet column → width units); wide forms get narrower number columns."""
+    # A form too wide for A4 at 8 pt gets narrower columns first (Wuhan's 13 and 14 columns then fit A4,
+    # Tongchuan's 19 and 21 fit one A3 page); 8 units hold "99999.99" (a city's total in 万元) without
+    # "####", and the header rows grow to hold the wrapped labels.
+    wide = _widths(layout, geo, narrow=False)
+    return wide if sum(wide.values()) <= A4_UNITS else _widths(layout, geo, narrow=True)
+
+
+def _widths(layout: FormLayout, geo: Geometry, *, narrow: bool) -> dict[int, float]:
+    widths: dict[int, float] = {}
     for col, lc in zip(geo.label_cols, layout.rows.label_columns, strict=True):
-        ws.column_dimensions[get_column_letter(col)].width = 30 if lc.role is LabelRole.NAME else 6
+        widths[col] = 30 if lc.role is LabelRole.NAME else (6 if len(geo.label_cols) > 1 else 10)
     for col, column in zip(geo.data_cols, layout.columns, strict=True):
         if column.kind in (ColumnKind.TEXT, ColumnKind.ISSUE_TYPE):
-            ws.column_dimensions[get_column_letter(col)].width = 24
+            widths[col] = 16 if narrow else 24
         elif column.kind is ColumnKind.SERIAL:
-            ws.column_dimensions[get_column_letter(col)].width = 6
+            widths[col] = 6
+        else:
+            widths[col] = 8 if narrow else 12
+    return widths
+
+
+def paper_for(layout: FormLayout) -> str:
+    """``A4`` when the form prints at 8 pt or more on A4 landscape, else ``A3`` (issue 10)."""
+    return print_plan(layout)[0]
+
+
+def print_plan(layout: FormLayout) -> tuple[str, int]:
+    """(paper, pages across): one A4 or A3 landscape page when the text stays at 8 pt or more there;
+    a form wider than that prints on A3 split across two pages, the row labels repeated on each."""
+    total = sum(column_widths(layout, Geometry.of(layout)).values())
+    if total <= A4_UNITS:
+        return "A4", 1
+    if total <= A3_UNITS:
+        return "A3", 1
+    return "A3", 2
+
+
+def _merged_width(ws: Worksheet, row: int, col: int, widths: dict[int, float]) -> float:
+    for area in ws.merged_cells.ranges:
+        if area.min_row <= row <= area.max_row and area.min_col == col:
+            return sum(widths.get(c, 12) for c in range(area.min_col, area.max_col + 1))
+    return widths.get(col, 12)
+
+
+def _sheet_setup(ws: Worksheet, layout: FormLayout, geo: Geometry) -> None:
+    for col, width in column_widths(layout, geo).items():
+        ws.column_dimensions[get_column_letter(col)].width = width
     first_data_col = geo.data_cols[0] if geo.data_cols else 1
     ws.freeze_panes = a1(geo.data_start, first_data_col)
+    paper, across = print_plan(layout)
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4 if paper == "A4" else ws.PAPERSIZE_A3
+    ws.page_setup.fitToWidth = across
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = f"{geo.header_top}:{geo.number_row}"
+    if across > 1 and geo.label_cols:
+        # Split across pages: every page repeats the row labels (序号, 项目名称).
+        ws.print_title_cols = f"A:{get_column_letter(max(geo.label_cols))}"
     ws.print_options.horizontalCentered = True
     last_row = geo.totals_row or (geo.data_start + geo.data_rows - 1)
     _validations(ws, layout, geo, max(last_row, geo.data_start))
@@ -333,6 +404,13 @@ def _validations(ws: Worksheet, layout: FormLayout, geo: Geometry, last_row: int
         elif column.choices:
             dv = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True)
             dv.error = "请从下拉列表中选择：" + "、".join(column.choices)
+        elif column.kind is ColumnKind.ISSUE_TYPE:
+            assert isinstance(ws.parent, Workbook)
+            count = _choices_sheet(ws.parent)
+            dv = DataValidation(type="list", formula1=f"'{CHOICES_SHEET}'!$A$1:$A${count}", allow_blank=True)
+            # A warning, not a stop: the taxonomy's code typed instead of the name is accepted too.
+            dv.errorStyle = "warning"
+            dv.error = "请从下拉列表中选择问题类型（也可填问题类型代码）"
         if dv is not None:
             dv.showErrorMessage = True
             dv.errorTitle = "输入有误"
@@ -340,26 +418,64 @@ def _validations(ws: Worksheet, layout: FormLayout, geo: Geometry, last_row: int
             ws.add_data_validation(dv)
 
 
-def _units_sheet(wb: Workbook, units: Sequence[UnitEntry]) -> None:
+def _choices_sheet(wb: Workbook) -> int:
+    """The hidden list of 问题类型 names behind the drop-down; returns how many there are."""
+    from subsidy_rules.issues import taxonomy
+
+    names = [issue.name_zh for issue in taxonomy()]
+    if CHOICES_SHEET not in wb.sheetnames:
+        ws = wb.create_sheet(CHOICES_SHEET)
+        for i, name in enumerate(names, start=1):
+            ws.cell(i, 1, name)
+        ws.sheet_state = "hidden"
+    return len(names)
+
+
+_ZERO_FILL = PatternFill("solid", fgColor="F8CBAD")
+_LEFT_OUT_FILL = PatternFill("solid", fgColor="D9D9D9")
+
+
+def _units_sheet(wb: Workbook, units: Sequence[UnitEntry], title: str) -> None:
+    """Every file given to the roll-up, with its status; titled, A4 landscape, 零报送 highlighted."""
     ws = wb.create_sheet(UNITS_SHEET)
+    ws.cell(1, 1, f"{title}：汇总单位及报送情况").font = Font(bold=True, size=14)
+    ws.cell(1, 1).alignment = _CENTER
+    _merge(ws, 1, 1, 1, len(UNITS_HEADER))
+    ws.row_dimensions[1].height = 28
     for col, label in enumerate(UNITS_HEADER, start=1):
-        cell = ws.cell(1, col, label)
+        cell = ws.cell(2, col, label)
         cell.font = Font(bold=True)
         cell.fill = _HEAD_FILL
         cell.border = _BOX
+        cell.alignment = _CENTER
     for i, entry in enumerate(units, start=1):
-        values: tuple[int | str, ...] = (
-            i,
-            entry.unit,
-            entry.path,
-            entry.units,
-            "是" if entry.all_zero else "",
-            "有效" if entry.valid else "未通过校验",
-        )
+        if entry.included:
+            status = "已计入" if entry.valid else "已计入（未通过校验，按要求计入）"
+        else:
+            status = "未计入：" + (entry.reason or "未通过校验")
+        values: tuple[int | str, ...] = (i, entry.unit, entry.path, entry.units, "是" if entry.all_zero else "", status)
         for col, value in enumerate(values, start=1):
-            ws.cell(i + 1, col, value).border = _BOX
-    for letter, width in zip("ABCDEF", (6, 24, 40, 10, 8, 12), strict=True):
+            cell = ws.cell(i + 2, col, value)
+            cell.border = _BOX
+            cell.alignment = _LEFT if col in (2, 3, 6) else _CENTER
+            if entry.all_zero:
+                cell.fill = _ZERO_FILL
+                cell.font = Font(bold=True)
+            elif not entry.included:
+                cell.fill = _LEFT_OUT_FILL
+    widths = (6, 34, 40, 10, 8, 40)
+    for letter, width in zip("ABCDEF", widths, strict=True):
         ws.column_dimensions[letter].width = width
+    for i, entry in enumerate(units, start=1):
+        lines = max(_lines(entry.unit, widths[1]), _lines(entry.path, widths[2]))
+        ws.row_dimensions[i + 2].height = max(18, 15 * lines + 4)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "2:2"
+    ws.print_options.horizontalCentered = True
 
 
 def _deterministic(package: bytes, layout: FormLayout) -> bytes:

@@ -23,30 +23,38 @@ Limitations:
 
 from __future__ import annotations
 
-import importlib
+import hashlib
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import attrs
 
+from subsidy_rules.core.errors import UnknownCodeError
 from subsidy_rules.core.provenance import Provenance
+from subsidy_rules.core.text import fold
 from subsidy_rules.forms.cells import quantize_text
 from subsidy_rules.forms.data import TOTALS_KEY, CellValue, FormData
 from subsidy_rules.forms.geometry import Geometry, a1
 from subsidy_rules.forms.model import BlankRule, ColumnKind, FormLayout, Relation
-from subsidy_rules.forms.problems import FileReport, Problem, ProblemCode, RelationDetail, Severity
+from subsidy_rules.forms.problems import FileReport, Problem, Severity, problem
 from subsidy_rules.forms.reader import ReadResult, read_bytes
 from subsidy_rules.forms.safety import Limits
+from subsidy_rules.issues import taxonomy
 
 
 @attrs.frozen
 class FileResult:
-    """One file's report and, when it could be read, its data (for the roll-up)."""
+    """One file's report and, when it could be read, its data (for the roll-up).
+
+    ``digest`` is the SHA-256 of the file's bytes: the roll-up's check that the same file is not
+    given twice under two names. ``format`` is what the bytes turned out to be (xlsx, xls, ods …).
+    """
 
     report: FileReport
     data: FormData | None
+    digest: str = ""
+    format: str | None = None
 
 
 def check_relations(
@@ -77,15 +85,15 @@ def check_relations(
                 continue
             severity = Severity.WARNING if relation.provenance is Provenance.RECONSTRUCTED else Severity.ERROR
             problems.append(
-                Problem.make(
-                    ProblemCode.CHECK_RELATION_FAILED,
+                problem(
+                    "check-relation-failed",
                     severity=severity,
                     sheet=layout.sheet,
                     cell=cell_of(key, relation.left[0].column),
                     row_key=key,
                     column=relation.left[0].column,
                     value=quantize_text(left),
-                    detail=RelationDetail(left, right, difference, tolerance),
+                    detail=_detail(left, right, difference, tolerance),
                     relation=relation.text,
                     left=quantize_text(left),
                     right=quantize_text(right),
@@ -158,14 +166,14 @@ def check_totals(
             continue
         shown = "空白" if found is None else quantize_text(found)
         problems.append(
-            Problem.make(
-                ProblemCode.TOTAL_MISMATCH,
+            problem(
+                "total-mismatch",
                 sheet=layout.sheet,
                 cell=cell_of(TOTALS_KEY, number),
                 row_key=TOTALS_KEY,
                 column=number,
                 value=shown,
-                detail=RelationDetail(found or Decimal(0), expected, (found or Decimal(0)) - expected, tolerance),
+                detail=_detail(found or Decimal(0), expected, (found or Decimal(0)) - expected, tolerance),
                 expected=quantize_text(expected),
                 found=shown,
                 tolerance=quantize_text(tolerance),
@@ -174,34 +182,47 @@ def check_totals(
     return problems
 
 
+def issue_type_code(text: str) -> str | None:
+    """The taxonomy code a 问题类型 cell names: its code or its Chinese name (folded); None when unknown."""
+    try:
+        return taxonomy().lookup(text).code
+    except UnknownCodeError:
+        folded = fold(text)
+        for issue in taxonomy():
+            if fold(issue.name_zh) == folded:
+                return issue.code
+        return None
+
+
 def check_issue_types(
     layout: FormLayout, data: FormData, cell_of: Callable[[str, int], str | None] = lambda key, col: None
 ) -> list[Problem]:
-    """Issue-type cells against the taxonomy (``subsidy_rules.issues``), imported only if present."""
+    """Issue-type cells against the taxonomy (:mod:`subsidy_rules.issues`): a code or a Chinese name."""
     columns = [c.number for c in layout.columns if c.kind is ColumnKind.ISSUE_TYPE]
-    cells = [(r.key, n, v) for r in data.rows for n in columns if isinstance(v := r.get(n), str)]
-    if not cells:
-        return []
-    try:
-        taxonomy: Any = importlib.import_module("subsidy_rules.issues").taxonomy()
-    except (ImportError, AttributeError):
-        return [Problem.make(ProblemCode.TAXONOMY_UNAVAILABLE, sheet=layout.sheet)]
     problems = []
-    for key, number, code in cells:
-        try:
-            taxonomy.get(code)
-        except KeyError:
+    for key, number, text in ((r.key, n, v) for r in data.rows for n in columns if isinstance(v := r.get(n), str)):
+        if issue_type_code(text) is None:
             problems.append(
-                Problem.make(
-                    ProblemCode.UNKNOWN_ISSUE_TYPE,
+                problem(
+                    "unknown-issue-type",
                     sheet=layout.sheet,
                     cell=cell_of(key, number),
                     row_key=key,
                     column=number,
-                    value=code,
+                    value=text,
                 )
             )
     return problems
+
+
+def _detail(left: Decimal, right: Decimal, difference: Decimal, tolerance: Decimal) -> dict[str, str]:
+    """A failed relation's arithmetic as text (money keeps its digits)."""
+    return {
+        "left": quantize_text(left),
+        "right": quantize_text(right),
+        "difference": quantize_text(difference),
+        "tolerance": quantize_text(tolerance),
+    }
 
 
 def _cell_locator(layout: FormLayout, data: FormData, read: ReadResult | None) -> Callable[[str, int], str | None]:
@@ -238,7 +259,8 @@ def check_bytes(layout: FormLayout, raw: bytes, path: str, limits: Limits | None
     problems = list(read.problems)
     if read.data is not None:
         problems.extend(validate_data(layout, read.data, read))
-    return FileResult(FileReport.from_problems(path, read.unit, problems), read.data)
+    digest = hashlib.sha256(raw).hexdigest()
+    return FileResult(FileReport.from_problems(path, read.unit, problems), read.data, digest, read.format)
 
 
 def check_file(layout: FormLayout, path: Path | str, limits: Limits | None = None) -> FileResult:
@@ -248,10 +270,10 @@ def check_file(layout: FormLayout, path: Path | str, limits: Limits | None = Non
     try:
         size = target.stat().st_size
         if size > limits.max_file_bytes:
-            problem = Problem.make(ProblemCode.TOO_LARGE, what=f"{size} bytes (limit {limits.max_file_bytes})")
-            return FileResult(FileReport.from_problems(str(path), None, [problem]), None)
+            found = problem("too-large", what=f"{size} bytes (limit {limits.max_file_bytes})")
+            return FileResult(FileReport.from_problems(str(path), None, [found]), None)
         raw = target.read_bytes()
     except OSError as exc:
-        problem = Problem.make(ProblemCode.DAMAGED_FILE, what=f"cannot read the file ({exc.strerror})")
-        return FileResult(FileReport.from_problems(str(path), None, [problem]), None)
+        found = problem("damaged-file", what=f"cannot read the file ({exc.strerror})")
+        return FileResult(FileReport.from_problems(str(path), None, [found]), None)
     return check_bytes(layout, raw, str(path), limits)

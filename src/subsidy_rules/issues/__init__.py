@@ -63,12 +63,14 @@ from subsidy_rules.issues.model import (
     Crosswalk,
     CrosswalkItem,
     Finding,
+    FindingStatus,
     Gravity,
     Handling,
     IssueType,
     Measure,
     NodeKind,
     SourceKind,
+    finding_id,
 )
 from subsidy_rules.issues.registry import Taxonomy, load_taxonomy, taxonomy
 
@@ -76,6 +78,7 @@ __all__ = [
     "Crosswalk",
     "CrosswalkItem",
     "Finding",
+    "FindingStatus",
     "Gravity",
     "Handling",
     "IssueType",
@@ -84,6 +87,7 @@ __all__ = [
     "Provenance",
     "SourceKind",
     "Taxonomy",
+    "finding_id",
     "load_taxonomy",
     "taxonomy",
 ]

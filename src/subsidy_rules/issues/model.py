@@ -19,12 +19,13 @@ Limitations:
 from __future__ import annotations
 
 import enum
-from datetime import date
+import hashlib
 from decimal import Decimal
 
 import attrs
 
 from subsidy_rules.core.citation import Citation
+from subsidy_rules.core.month import Month
 from subsidy_rules.core.provenance import Provenance
 
 
@@ -257,44 +258,49 @@ class Crosswalk:
         raise KeyError(wanted)
 
 
-def _first_of_month(_: object, attribute: attrs.Attribute[date], value: date) -> None:
-    if value.day != 1:
-        raise ValueError(f"{attribute.name} must be the first day of a month, got {value.isoformat()}")
+class FindingStatus(enum.Enum):
+    """Where a finding stands. The audit only produces leads (疑点): checked on site, a lead becomes a problem."""
+
+    LEAD = "lead"
+
+    @property
+    def name_zh(self) -> str:
+        return {FindingStatus.LEAD: "疑点"}[self]
 
 
-def _not_negative(_: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
-    if value is not None and value < 0:
-        raise ValueError(f"{attribute.name} must not be negative, got {value}")
+def finding_id(detector: str, id_number: str, program: str | None, months: tuple[Month, ...], key: str = "") -> str:
+    """A stable id from what the finding is about, so a rectification ledger can match re-runs.
+
+    ``key`` adds what else tells two findings of one detector apart (an account, an operator).
+    """
+    text = "\x1f".join([detector, id_number, program or "", ",".join(str(m) for m in months), key])
+    return detector + "-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 @attrs.frozen
 class Finding:
-    """One audit finding, classified once by a taxonomy code.
+    """One audit finding: a lead (疑点) with the payments that prove it, classified once by a taxonomy code.
 
-    ``period`` is the first day of the month the finding is reported for;
-    ``amount_yuan`` is in 元 (forms convert to 万元 at the edge).
-    Build one from a year and month with :meth:`for_month`.
+    ``issue`` is the taxonomy code; ``program`` a catalogue code (``None``
+    when the lead spans programs, such as one person's several cards);
+    ``months`` the months concerned; ``amount_yuan`` the money at issue in
+    元 (the excess, the shortfall, the amount paid late …; forms convert to
+    万元 at the edge); ``evidence`` the payment ids (流水号); ``account`` the
+    account concerned when the lead is about an account.
     """
 
+    finding_id: str
+    detector: str
     issue: str
+    program: str | None
     unit: str
-    period: date = attrs.field(validator=_first_of_month)
-    program: str | None = None
-    persons: int | None = attrs.field(default=None, validator=_not_negative)
-    amount_yuan: Decimal | None = None
-    note: str | None = None
-
-    @classmethod
-    def for_month(
-        cls,
-        issue: str,
-        unit: str,
-        year: int,
-        month: int,
-        *,
-        program: str | None = None,
-        persons: int | None = None,
-        amount_yuan: Decimal | None = None,
-        note: str | None = None,
-    ) -> Finding:
-        return cls(issue, unit, date(year, month, 1), program, persons, amount_yuan, note)
+    id_number: str
+    name: str | None
+    months: tuple[Month, ...]
+    amount_yuan: Decimal
+    evidence: tuple[str, ...]
+    explanation_zh: str
+    explanation_en: str
+    citations: tuple[Citation, ...] = ()
+    status: FindingStatus = FindingStatus.LEAD
+    account: str | None = None

@@ -23,26 +23,33 @@ from subsidy_rules.parameters.loader import (
 from subsidy_rules.parameters.model import (
     DatedValue,
     Layer,
+    NewerBelow,
     Parameter,
     ParameterSet,
     ParamKind,
     ParamValue,
     Resolved,
 )
+from subsidy_rules.parameters.values import ValueFormatError, check_range, parse_value, value_text
 
 __all__ = [
     "PACKAGED_LAYERS",
     "DatedValue",
     "Layer",
+    "NewerBelow",
     "ParamKind",
     "ParamValue",
     "Parameter",
     "ParameterSet",
     "Resolved",
+    "ValueFormatError",
+    "check_range",
     "jurisdiction",
     "layer_from_toml",
     "load_layer",
     "national",
     "packaged_layer",
     "parameter_set",
+    "parse_value",
+    "value_text",
 ]

@@ -19,14 +19,23 @@ File format (see ``data/national.toml`` for a full example)::
     description_en = "…"
     unit = "元/月"
     kind = "decimal"            # decimal | ratio | integer | text | list | boolean
+    min = 0                     # the declared range; defaults: ratio [0, 1], integer and decimal >= 0
+    max = 100000                # (inherited when a layer overrides a parameter defined below)
 
     [[parameters."minimum_wage.monthly".values]]
     from = 2025-12-01
+    until = 2026-11-30          # optional: last day this layer's value applies; the layer below answers after
     value = 2400                # or `end = true` to end the parameter
     document = "my-notice"      # a key in [documents] or the packaged registry
     article = "第二条"
+    quote = "…"                 # optional: the document's own words
     confirmed = false
     note = "…"
+    anchor = "regime.caishe_2023_181.effective_from"   # optional: take `from` from that parameter
+
+Values are read by :func:`subsidy_rules.parameters.values.parse_value` (the
+same reader the JSON edge uses) and checked against the declared range; an
+override of an id no layer below defines is refused with "did you mean …".
 
 Every problem is reported with the file and the key path; the loader never
 raises anything but :class:`~subsidy_rules.errors.DataFileError`.
@@ -34,11 +43,13 @@ raises anything but :class:`~subsidy_rules.errors.DataFileError`.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
-from fractions import Fraction
+from decimal import Decimal
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -54,53 +65,100 @@ from subsidy_rules.parameters.model import (
     ParamKind,
     ParamValue,
 )
+from subsidy_rules.parameters.values import ValueFormatError, check_range, parse_decimal, parse_value
 
 PARAMETER_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 LAYER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LEVELS = ("national", "province", "city", "district", "user")
 _KINDS = {k.value: k for k in ParamKind}
-_RATIO = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+#: The range a parameter has when its definition declares none (``min``/``max`` keys).
+DEFAULT_RANGES: dict[ParamKind, tuple[Decimal | None, Decimal | None]] = {
+    ParamKind.RATIO: (Decimal(0), Decimal(1)),
+    ParamKind.INTEGER: (Decimal(0), None),
+    ParamKind.DECIMAL: (Decimal(0), None),
+}
 
-#: The layers shipped in the package, by id.
-PACKAGED_LAYERS = ("national", "hubei", "wuhan", "jianghan", "chongqing")
+_DATA = "data"
+
+
+def _packaged_file(layer_id: str) -> tuple[str, dict[str, Any]]:
+    """The name and parsed TOML of the packaged layer file ``data/<layer_id>.toml``."""
+    name = f"subsidy_rules/parameters/{_DATA}/{layer_id}.toml"
+    text = resources.files("subsidy_rules.parameters").joinpath(f"{_DATA}/{layer_id}.toml").read_text("utf-8")
+    return name, load_toml(name, text=text)
+
+
+def declared_parent(data: dict[str, Any]) -> str | None:
+    """The ``[layer] parent`` a parsed layer file declares (None: none, or not text)."""
+    head = data.get("layer")
+    parent = head.get("parent") if isinstance(head, dict) else None
+    return parent if isinstance(parent, str) else None
+
+
+def packaged_parents(folder: Traversable | None = None) -> dict[str, str | None]:
+    """Every layer file in ``folder`` (default: the package's ``parameters/data/``), by id, with its parent.
+
+    The id is the file name without ``.toml``. A file that cannot be read
+    counts as declaring no parent here (the package must still import);
+    loading it (:func:`packaged_layer`) reports its problems.
+    """
+    folder = folder or resources.files("subsidy_rules.parameters").joinpath(_DATA)
+    parents: dict[str, str | None] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        layer_id = entry.name.removesuffix(".toml")
+        try:
+            parents[layer_id] = declared_parent(load_toml(entry.name, text=entry.read_text("utf-8")))
+        except (DataFileError, UnicodeDecodeError):
+            parents[layer_id] = None
+    return parents
+
+
+def parents_first(parents: dict[str, str | None]) -> tuple[str, ...]:
+    """The ids of ``parents`` ordered so that every parent comes before its children.
+
+    Depth first from the roots (no parent, or a parent that is not there),
+    siblings by id; layers caught in a cycle come last, by id, so that the
+    registry test names them and loading them reports the bad ``parent``.
+    """
+    children: dict[str | None, list[str]] = {}
+    for layer_id, parent in parents.items():
+        key = parent if parent in parents and parent != layer_id else None
+        children.setdefault(key, []).append(layer_id)
+    order: list[str] = []
+    stack = sorted(children.get(None, []), reverse=True)
+    while stack:
+        current = stack.pop()
+        order.append(current)
+        stack.extend(sorted(children.get(current, []), reverse=True))
+    placed = set(order)
+    return (*order, *sorted(layer_id for layer_id in parents if layer_id not in placed))
+
+
+#: The layers shipped in the package (the files ``parameters/data/*.toml``), parents before children.
+PACKAGED_LAYERS: tuple[str, ...] = parents_first(packaged_parents())
 
 
 def _parse_value(node: Node, kind: ParamKind, raw: Any) -> ParamValue | None:
-    if kind is ParamKind.DECIMAL:
-        return node.as_decimal("value", raw)
-    if kind is ParamKind.RATIO:
-        if isinstance(raw, str) and (m := _RATIO.match(raw)):
-            num, den = int(m.group(1)), int(m.group(2))
-            if den == 0:
-                node.invalid("value", "a ratio's denominator cannot be 0")
-                return None
-            return Fraction(num, den)
-        dec = node.as_decimal("value", raw)
-        return None if dec is None else Fraction(dec)
-    if kind is ParamKind.INTEGER:
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            node.invalid("value", f"expected a whole number, got {raw!r}")
-            return None
-        return raw
-    if kind is ParamKind.TEXT:
-        if not isinstance(raw, str):
-            node.invalid("value", f"expected text, got {raw!r}")
-            return None
-        return raw
-    if kind is ParamKind.LIST:
-        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            node.invalid("value", f"expected a list of strings, got {raw!r}")
-            return None
-        return tuple(raw)
-    if not isinstance(raw, bool):
-        node.invalid("value", f"expected true or false, got {raw!r}")
+    try:
+        return parse_value(kind, raw)
+    except ValueFormatError as exc:
+        node.invalid("value", exc.what_en, exc.what_zh, value=repr(raw))
         return None
-    return raw
 
 
-def layer_from_toml(
-    data: dict[str, Any], file: str, base: ParameterSet | None = None
-) -> Layer:
+def _range_bound(node: Node, key: str) -> Decimal | None:
+    if key not in node.table:
+        return None
+    try:
+        return parse_decimal(node.table[key])
+    except ValueFormatError as exc:
+        node.invalid(key, exc.what_en, exc.what_zh)
+        return None
+
+
+def layer_from_toml(data: dict[str, Any], file: str, base: ParameterSet | None = None) -> Layer:
     """Build a :class:`Layer` from parsed TOML; ``base`` resolves inherited definitions."""
     root = Node(file, data)
     root.unknown_keys({"layer", "documents", "parameters"})
@@ -127,7 +185,7 @@ def layer_from_toml(
 
     params: dict[str, Parameter] = {}
     for pid, pnode in root.get_named_tables("parameters"):
-        pnode.unknown_keys({"description_zh", "description_en", "unit", "kind", "values"})
+        pnode.unknown_keys({"description_zh", "description_en", "unit", "kind", "values", "min", "max"})
         if not PARAMETER_ID.match(pid):
             pnode.invalid(None, "parameter ids are lowercase ASCII words joined by dots")
             continue
@@ -138,6 +196,29 @@ def layer_from_toml(
             except UnknownCodeError:
                 inherited = None
         required = inherited is None
+        if inherited is None and base is not None and "description_zh" not in pnode.table:
+            # An override of an id nobody defines: most likely a typo.
+            hints = difflib.get_close_matches(pid, base.ids, n=3, cutoff=0.5)
+            hint_en = (
+                f" — did you mean {', '.join(hints)}?"
+                if hints
+                else " (a new parameter needs description_zh, description_en, unit and kind)"
+            )
+            hint_zh = (
+                f"，是否指 {'、'.join(hints)}？"
+                if hints
+                else "（新参数须写明 description_zh、description_en、unit、kind）"
+            )
+            pnode.problem(
+                None,
+                "data-unknown-reference",
+                value=pid,
+                what_en="parameter",
+                what_zh="参数",
+                hint_en=hint_en,
+                hint_zh=hint_zh,
+            )
+            continue
         desc_zh = pnode.get_str("description_zh", required=required)
         desc_en = pnode.get_str("description_en", required=required)
         unit = pnode.get_str("unit", required=required)
@@ -149,11 +230,25 @@ def layer_from_toml(
             desc_zh = desc_zh or inherited.description_zh
             desc_en = desc_en or inherited.description_en
             unit = unit or inherited.unit
+        default_min, default_max = DEFAULT_RANGES.get(kind, (None, None)) if kind is not None else (None, None)
+        if inherited is not None:
+            default_min, default_max = inherited.minimum, inherited.maximum
+        minimum = _range_bound(pnode, "min") if "min" in pnode.table else default_min
+        maximum = _range_bound(pnode, "max") if "max" in pnode.table else default_max
         values: list[DatedValue] = []
         seen_dates: set[Any] = set()
         for vnode in pnode.get_tables("values", required=True):
-            vnode.unknown_keys({"from", "value", "end", "document", "article", "confirmed", "note"})
+            vnode.unknown_keys(
+                {"from", "until", "anchor", "value", "end", "document", "article", "quote", "confirmed", "note"}
+            )
             when = vnode.get_date("from")
+            until = vnode.get_date("until", required=False)
+            if until is not None and when is not None and until < when:
+                vnode.invalid(
+                    "until", f"ends ({until}) before it starts ({when})", f"截止日期 {until} 早于起始日期 {when}"
+                )
+            anchor = vnode.get_str("anchor", required=False)
+            quote = vnode.get_str("quote", required=False)
             ends = vnode.get_bool("end", default=False)
             doc_key = vnode.get_str("document")
             confirmed = vnode.get_bool("confirmed")
@@ -167,6 +262,10 @@ def layer_from_toml(
                 vnode.invalid("value", "missing (or write end = true to end the parameter)")
             elif kind is not None:
                 value = _parse_value(vnode, kind, vnode.table["value"])
+                if value is not None and (bad := check_range(value, minimum, maximum)) is not None:
+                    vnode.problem("value", "data-out-of-range", value=vnode.table["value"], range=bad)
+                    value = None
+                    continue
             if when is not None:
                 if when in seen_dates:
                     vnode.invalid("from", f"two values take effect on {when.isoformat()}")
@@ -180,9 +279,11 @@ def layer_from_toml(
                 DatedValue(
                     effective_from=when,
                     value=value,
-                    citation=cite(doc_key, article, confirmed=confirmed, extra=local_docs),
+                    citation=cite(doc_key, article, quote=quote, confirmed=confirmed, extra=local_docs),
                     confirmed=confirmed,
                     note=note,
+                    until=until,
+                    anchor=anchor,
                 )
             )
         if pnode.table.get("values") == []:
@@ -196,6 +297,8 @@ def layer_from_toml(
                 kind=kind,
                 values=tuple(values),
                 layer=layer_id or "?",
+                minimum=minimum,
+                maximum=maximum,
             )
     root.raise_if_problems()
     assert layer_id and name_zh and name_en and level  # guaranteed by raise_if_problems
@@ -214,19 +317,16 @@ def layer_from_toml(
 def packaged_layer(layer_id: str) -> Layer:
     """A layer shipped with the package (see :data:`PACKAGED_LAYERS`)."""
     if layer_id not in PACKAGED_LAYERS:
-        raise UnknownCodeError(
-            f"unknown packaged layer {layer_id!r} (known: {', '.join(PACKAGED_LAYERS)})"
-        )
-    name = f"subsidy_rules/parameters/data/{layer_id}.toml"
-    text = resources.files("subsidy_rules.parameters").joinpath(f"data/{layer_id}.toml").read_text("utf-8")
-    data = load_toml(name, text=text)
+        raise UnknownCodeError(f"unknown packaged layer {layer_id!r} (known: {', '.join(PACKAGED_LAYERS)})")
+    name, data = _packaged_file(layer_id)
     base: ParameterSet | None = None
-    parent = data.get("layer", {}).get("parent")
-    if isinstance(parent, str) and parent in PACKAGED_LAYERS:
+    parent = declared_parent(data)
+    if parent is not None and parent in PACKAGED_LAYERS:
         base = jurisdiction(parent)
     return layer_from_toml(data, name, base)
 
 
+@cache
 def jurisdiction(layer_id: str) -> ParameterSet:
     """The national set with the packaged layer ``layer_id`` and its parents on top."""
     chain: list[Layer] = []
@@ -247,14 +347,12 @@ def load_layer(path: Path | str, base: ParameterSet | None = None) -> Layer:
     """Load a user's layer file; problems come back as one :class:`DataFileError`."""
     data = load_toml(path)
     if base is None:
-        parent = data.get("layer", {}).get("parent") if isinstance(data.get("layer"), dict) else None
-        base = jurisdiction(parent) if isinstance(parent, str) and parent in PACKAGED_LAYERS else national()
+        parent = declared_parent(data)
+        base = jurisdiction(parent) if parent is not None and parent in PACKAGED_LAYERS else national()
     return layer_from_toml(data, str(path), base)
 
 
-def parameter_set(
-    packaged: str | None = None, files: Iterable[Path | str] = ()
-) -> ParameterSet:
+def parameter_set(packaged: str | None = None, files: Iterable[Path | str] = ()) -> ParameterSet:
     """National + a packaged jurisdiction (with parents) + users' files, in order.
 
     A user file whose ``parent`` names a packaged layer pulls that chain in
@@ -265,9 +363,8 @@ def parameter_set(
     for f in files:
         try:
             data = load_toml(f)
-            head = data.get("layer")
-            parent = head.get("parent") if isinstance(head, dict) else None
-            if packaged is None and isinstance(parent, str) and parent in PACKAGED_LAYERS and len(pset.layers) == 1:
+            parent = declared_parent(data)
+            if packaged is None and parent is not None and parent in PACKAGED_LAYERS and len(pset.layers) == 1:
                 pset = jurisdiction(parent)
             pset = pset.with_layer(layer_from_toml(data, str(f), pset))
         except DataFileError as exc:

@@ -10,7 +10,18 @@ a 2019 case in a city that set its value in 2025 is judged by the 2019
 rule.
 
 A dated value whose ``value`` is ``None`` ends the parameter in that layer:
-asking after it is an error, not a fall-through.
+asking after it is an error, not a fall-through. A value with ``until``
+stops applying after that day (inclusive): the layer below answers again.
+
+Layers over time: "the most local layer wins", even when its value is older
+than a newer value of a layer below. Such a use is not hidden: the
+:class:`Resolved` carries :attr:`Resolved.newer_below`, and decisions and
+``parameters show`` warn "本地值早于上级新值，请确认是否仍然有效".
+
+Anchored dates: a dated value may take its effective date from another
+parameter (``anchor``), so a province layer can move the date on which a
+national text takes effect for it (e.g. 财社〔2023〕181号, see
+``regime.caishe_2023_181.effective_from``) without copying its values.
 """
 
 from __future__ import annotations
@@ -20,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -50,6 +62,8 @@ class DatedValue:
     citation: Citation
     confirmed: bool
     note: str | None = None
+    until: date | None = None  #: last day this value applies in its layer (inclusive); None: until replaced
+    anchor: str | None = None  #: a parameter id whose value (YYYY-MM-DD) moves ``effective_from``
 
     @property
     def ends(self) -> bool:
@@ -72,15 +86,19 @@ class Parameter:
     kind: ParamKind
     values: tuple[DatedValue, ...] = attrs.field(converter=_sorted_values)
     layer: str = "national"
+    minimum: Decimal | None = None  #: the declared range (inclusive); None: open at that end
+    maximum: Decimal | None = None
 
     def entry_at(self, when: date) -> DatedValue | None:
-        """The entry in force at ``when`` in this parameter alone, or None before the first."""
+        """The entry in force at ``when`` in this parameter alone, or None (before the first, after ``until``)."""
         found: DatedValue | None = None
         for entry in self.values:
             if entry.effective_from <= when:
                 found = entry
             else:
                 break
+        if found is not None and found.until is not None and found.until < when:
+            return None
         return found
 
     def value_at(self, when: date) -> ParamValue:
@@ -99,10 +117,23 @@ class Parameter:
             )
         if entry.value is None:
             raise NoValueInForceError(
-                f"parameter {self.id!r} ended on {entry.effective_from.isoformat()}"
-                f" ({entry.citation.label})"
+                f"parameter {self.id!r} ended on {entry.effective_from.isoformat()} ({entry.citation.label})"
             )
         return entry.value
+
+
+@attrs.frozen
+class NewerBelow:
+    """A newer value in a layer below the one that answered (see :attr:`Resolved.newer_below`)."""
+
+    layer: str
+    effective_from: date
+    value: ParamValue
+    citation: Citation
+    kind: ParamKind  #: how ``value`` is written (so JSON reads it back as the same type)
+
+    WARNING_ZH = "本地值早于上级新值，请确认是否仍然有效"
+    WARNING_EN = "the local value is older than a newer value in a layer below: check it is still in force"
 
 
 @attrs.frozen
@@ -116,9 +147,46 @@ class Resolved:
     confirmed: bool
     layer: str
     unit: str
+    kind: ParamKind  #: how ``value`` is written (so JSON reads it back as the same type)
+    #: Set when this (local) value is older than a value a layer below puts in force later, by ``when``.
+    newer_below: NewerBelow | None = None
 
 
-@attrs.frozen
+class FrozenMap(Mapping[str, Any]):
+    """A read-only, hashable mapping (so layers and parameter sets can key ``functools.cache``)."""
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, data: Mapping[str, Any] = ()) -> None:  # type: ignore[assignment]
+        self._data = dict(data)
+        self._hash: int | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self._data) == dict(other)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+
+def _frozen_parameters(value: Mapping[str, Parameter]) -> FrozenMap:
+    return value if isinstance(value, FrozenMap) else FrozenMap(value)
+
+
+@attrs.frozen(cache_hash=True)
 class Layer:
     """One jurisdiction's parameters: national, a province, a city, or a user's own."""
 
@@ -126,7 +194,7 @@ class Layer:
     name_zh: str
     name_en: str
     level: str
-    parameters: Mapping[str, Parameter]
+    parameters: Mapping[str, Parameter] = attrs.field(converter=_frozen_parameters)
     parent: str | None = None
     source: str | None = None
 
@@ -134,11 +202,39 @@ class Layer:
         return iter(self.parameters.values())
 
 
-@attrs.frozen
-class ParameterSet:
-    """Layers stacked bottom (national) to top (most local)."""
+def _anchor_date(layers: tuple[Layer, ...], pid: str) -> date | None:
+    for layer in reversed(layers):
+        param = layer.parameters.get(pid)
+        if param is not None and param.values and isinstance(param.values[-1].value, str):
+            try:
+                return date.fromisoformat(param.values[-1].value)
+            except ValueError:
+                return None
+    return None
 
-    layers: tuple[Layer, ...]
+
+def _apply_anchors(layers: tuple[Layer, ...]) -> tuple[Layer, ...]:
+    """Move anchored values to the date their anchor parameter gives in this stack of layers."""
+    out: list[Layer] = []
+    for layer in layers:
+        changed: dict[str, Parameter] = {}
+        for pid, param in layer.parameters.items():
+            if not any(v.anchor for v in param.values):
+                continue
+            moved = []
+            for v in param.values:
+                when = _anchor_date(layers, v.anchor) if v.anchor else None
+                moved.append(v if when is None or when == v.effective_from else attrs.evolve(v, effective_from=when))
+            changed[pid] = attrs.evolve(param, values=tuple(moved))
+        out.append(layer if not changed else attrs.evolve(layer, parameters={**layer.parameters, **changed}))
+    return tuple(out)
+
+
+@attrs.frozen(cache_hash=True)
+class ParameterSet:
+    """Layers stacked bottom (national) to top (most local); hashable, so rules can cache per set."""
+
+    layers: tuple[Layer, ...] = attrs.field(converter=_apply_anchors)
 
     def with_layer(self, layer: Layer) -> ParameterSet:
         return ParameterSet((*self.layers, layer))
@@ -156,13 +252,13 @@ class ParameterSet:
         for layer in reversed(self.layers):
             if pid in layer.parameters:
                 return layer.parameters[pid]
-        raise UnknownCodeError(f"unknown parameter {pid!r}", _suggest(pid, self.ids))
+        raise _unknown(pid, self.ids)
 
     def timeline(self, pid: str) -> list[tuple[Layer, Parameter]]:
         """Every layer's definition of ``pid``, top layer first."""
         found = [(layer, layer.parameters[pid]) for layer in reversed(self.layers) if pid in layer.parameters]
         if not found:
-            raise UnknownCodeError(f"unknown parameter {pid!r}", _suggest(pid, self.ids))
+            raise _unknown(pid, self.ids)
         return found
 
     def resolve(self, pid: str, when: date) -> Resolved:
@@ -188,11 +284,32 @@ class ParameterSet:
                 confirmed=entry.confirmed,
                 layer=layer.id,
                 unit=param.unit,
+                newer_below=self._newer_below(pid, layer, entry, when),
+                kind=param.kind,
             )
         raise NoValueInForceError(
             f"parameter {pid!r} has no value at {when.isoformat()}"
             + (f" (its first value takes effect {earliest.isoformat()})" if earliest else "")
         )
+
+    def _newer_below(self, pid: str, top: Layer, used: DatedValue, when: date) -> NewerBelow | None:
+        """The newest value a layer below ``top`` puts in force after ``used`` took effect, by ``when``."""
+        newest: NewerBelow | None = None
+        below = False
+        for layer in reversed(self.layers):
+            if layer is top:
+                below = True
+                continue
+            if not below or pid not in layer.parameters:
+                continue
+            entry = layer.parameters[pid].entry_at(when)
+            if entry is None or entry.value is None or entry.effective_from <= used.effective_from:
+                continue
+            if newest is None or entry.effective_from > newest.effective_from:
+                newest = NewerBelow(
+                    layer.id, entry.effective_from, entry.value, entry.citation, layer.parameters[pid].kind
+                )
+        return newest
 
     def value_at(self, pid: str, when: date) -> ParamValue:
         return self.resolve(pid, when).value
@@ -227,6 +344,11 @@ class ParameterSet:
         if not isinstance(r.value, str):
             raise TypeError(f"parameter {pid!r} is not text")
         return r.value, r
+
+
+def _unknown(pid: str, ids: list[str]) -> UnknownCodeError:
+    """ "unknown parameter …"; the close matches ride along as ``suggestions`` (the CLI prints "did you mean")."""
+    return UnknownCodeError(f"unknown parameter {pid!r}", _suggest(pid, ids))
 
 
 def _suggest(name: str, candidates: list[str]) -> list[str]:

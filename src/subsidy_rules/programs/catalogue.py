@@ -173,8 +173,19 @@ def _load() -> Catalogue:
     programs: list[Program] = []
     seen: set[str] = set()
     allowed = {
-        "code", "name_zh", "name_en", "aliases", "fund_item", "fund", "level",
-        "beneficiary", "channel", "parts", "note", "sources", "citations",
+        "code",
+        "name_zh",
+        "name_en",
+        "aliases",
+        "fund_item",
+        "fund",
+        "level",
+        "beneficiary",
+        "channel",
+        "parts",
+        "note",
+        "sources",
+        "citations",
     }
     for index, node in enumerate(root.get_tables("programs", required=True)):
         node.unknown_keys(allowed)

@@ -30,6 +30,7 @@ from datetime import date
 import attrs
 
 from subsidy_rules.core.errors import SubsidyRulesError
+from subsidy_rules.core.month import Month
 
 #: ISO 7064 MOD 11-2 weights for positions 1..17 (2^(18-i) mod 11).
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -69,8 +70,8 @@ class ResidentId:
     sex: Sex
 
     @property
-    def birth_month(self) -> date:
-        return self.birth_date.replace(day=1)
+    def birth_month(self) -> Month:
+        return Month.of(self.birth_date)
 
 
 def check_character(first17: str) -> str:

@@ -20,9 +20,9 @@ of 2019.
 Usage::
 
     >>> from datetime import date
-    >>> r = retirement(date(1965, 1, 1), RetirementGroup.MALE, law_date=date(2025, 6, 1))
-    >>> (r.age_years, r.age_months, r.retirement_month.isoformat())
-    (60, 1, '2025-02-01')
+    >>> r = retirement(Month(1965, 1), RetirementGroup.MALE, law_date=date(2025, 6, 1))
+    >>> (r.age_years, r.age_months, str(r.retirement_month))
+    (60, 1, '2025-02')
 
 References:
     全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定 (2024-09-13),
@@ -47,8 +47,8 @@ from datetime import date
 import attrs
 
 from subsidy_rules.core.citation import Citation
+from subsidy_rules.core.month import Month
 from subsidy_rules.parameters import ParameterSet, Resolved, national
-from subsidy_rules.programs.months import add_months, month_of, months_between, parse_month
 
 
 class RetirementGroup(enum.Enum):
@@ -76,12 +76,12 @@ class RetirementGroup(enum.Enum):
 class Retirement:
     """A person's statutory retirement, with the parameter values it used."""
 
-    birth_month: date
+    birth_month: Month
     group: RetirementGroup
     law_date: date
     base_age_years: int
     delay_months: int
-    retirement_month: date
+    retirement_month: Month
     parameters: tuple[Resolved, ...]
 
     @property
@@ -110,19 +110,19 @@ class Retirement:
 
     def months_remaining(self, when: date) -> int:
         """Whole months from the month of ``when`` to the retirement month."""
-        return months_between(when, self.retirement_month)
+        return Month.of(when).months_until(self.retirement_month)
 
 
-def retirement_delay(birth_month: date, first_affected: date, step: int, max_delay: int) -> int:
+def retirement_delay(birth_month: Month, first_affected: Month, step: int, max_delay: int) -> int:
     """The reform's delay in months for ``birth_month`` (0 before ``first_affected``)."""
-    d = months_between(first_affected, birth_month)
+    d = first_affected.months_until(birth_month)
     if d < 0 or max_delay <= 0:
         return 0
     return min(d // step + 1, max_delay)
 
 
 def retirement(
-    birth: date,
+    birth: Month | date,
     group: RetirementGroup,
     *,
     law_date: date | None = None,
@@ -135,6 +135,7 @@ def retirement(
 
     Raises:
         NoValueInForceError: ``law_date`` is before the parameters begin (1978-06-02).
+        ValueError: the retirement month would fall after year 9999.
     """
     ps = params if params is not None else national()
     when = law_date if law_date is not None else date.today()
@@ -143,18 +144,18 @@ def retirement(
     max_delay, max_used = ps.integer(f"{prefix}.max_delay_months", when)
     used = [base_used, max_used]
     delay = 0
-    born = month_of(birth)
+    born = birth if isinstance(birth, Month) else Month.of(birth)
     if max_delay > 0:
         first_text, first_used = ps.text(f"{prefix}.first_affected_birth_month", when)
         step, step_used = ps.integer(f"{prefix}.step_months", when)
         used += [first_used, step_used]
-        delay = retirement_delay(born, parse_month(first_text), step, max_delay)
+        delay = retirement_delay(born, Month.parse(first_text), step, max_delay)
     return Retirement(
         birth_month=born,
         group=group,
         law_date=when,
         base_age_years=base,
         delay_months=delay,
-        retirement_month=add_months(born, base * 12 + delay),
+        retirement_month=born + (base * 12 + delay),
         parameters=tuple(used),
     )

@@ -11,10 +11,18 @@ Usage::
     [(m.month, m.amount) for m in d.schedule][:2]     # month-by-month 元 as Decimal
     print(decision_text(d))                           # the officer's note, every condition cited
 
+    rules()["flexible-employment-si-subsidy"].conditions  # each with text, basis, checkpoint
+
 Modules: ``case`` (the case model), ``case_json`` (JSON in/out, schema),
-``decision`` (the decision model), ``conditions`` (condition titles and
-citations), ``flexible`` and ``posts`` (the rules), ``engine`` (``decide``),
+``decision`` (the decision model), ``spec`` (rules as specs: :class:`RuleSpec`,
+:class:`ConditionSpec`), ``registry`` (:func:`rules`, read from ``rules/*.toml``),
+``toolkit`` (trace, case facts as of a date, parameter memo, decision builder),
+``rules/`` (the specs' data and their logic), ``engine`` (``decide``),
 ``render`` (JSON and text).
+
+For set-based entitlement checks (the ledger audit): ``decide(case, program,
+as_of).entitled()`` is ``{month: amount}`` for every entitled month; the
+``schedule`` has every month judged with its status and failed conditions.
 """
 
 from subsidy_rules.programs.eligibility.case import (
@@ -29,6 +37,8 @@ from subsidy_rules.programs.eligibility.case import (
     Placement,
     PlacementEnd,
     Spell,
+    Suspension,
+    SuspensionKind,
 )
 from subsidy_rules.programs.eligibility.case_json import (
     case_from_json,
@@ -49,9 +59,17 @@ from subsidy_rules.programs.eligibility.decision import (
     Severity,
 )
 from subsidy_rules.programs.eligibility.engine import RULES, decide, decide_all, programs_for, rule_programs
-from subsidy_rules.programs.eligibility.flexible import FLEXIBLE, GRADUATE
-from subsidy_rules.programs.eligibility.posts import DISABLED_POST, POST, POST_SI
+from subsidy_rules.programs.eligibility.registry import (
+    DISABLED_POST,
+    FLEXIBLE,
+    GRADUATE,
+    POST,
+    POST_SI,
+    rules,
+    taxonomy_of,
+)
 from subsidy_rules.programs.eligibility.render import decision_text, decision_to_json
+from subsidy_rules.programs.eligibility.spec import ConditionSpec, RuleSpec, StopEvent
 
 __all__ = [
     "DISABLED_POST",
@@ -63,6 +81,7 @@ __all__ = [
     "Appraisal",
     "Case",
     "ConditionResult",
+    "ConditionSpec",
     "Contribution",
     "Decision",
     "Fact",
@@ -78,8 +97,12 @@ __all__ = [
     "Placement",
     "PlacementEnd",
     "Problem",
+    "RuleSpec",
     "Severity",
     "Spell",
+    "StopEvent",
+    "Suspension",
+    "SuspensionKind",
     "case_from_json",
     "case_schema",
     "case_to_json",
@@ -91,4 +114,6 @@ __all__ = [
     "load_case",
     "programs_for",
     "rule_programs",
+    "rules",
+    "taxonomy_of",
 ]

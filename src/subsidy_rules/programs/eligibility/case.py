@@ -14,7 +14,7 @@ Cases come from JSON through :func:`~subsidy_rules.programs.eligibility.case_jso
 with the classes here.
 
 Limitations:
-    Dates are calendar dates; a ``Month`` is the first day of its month.
+    Dates are calendar dates; months are :class:`~subsidy_rules.core.month.Month` values.
     Blank is not zero: an absent ``paid_on`` means "payment date not
     recorded", not "unpaid"; an absent ``end`` means "still running".
 """
@@ -27,8 +27,8 @@ from decimal import Decimal
 
 import attrs
 
+from subsidy_rules.core.month import Month as Month  # re-exported: a case's months
 from subsidy_rules.programs.difficulty import CategorySpell
-from subsidy_rules.programs.months import Month as Month  # re-exported: a case's months
 from subsidy_rules.programs.retirement import RetirementGroup
 
 
@@ -59,6 +59,23 @@ class PlacementEnd(enum.Enum):
     RETIRED = "retired"
     DIED = "died"
     OTHER = "other"
+
+
+class SuspensionKind(enum.Enum):
+    """Stop events a roster can carry with dates (seed 002: 应停发补贴而未及时停发补贴的情形)."""
+
+    IMPRISONMENT = "imprisonment"  #: 服刑
+    INSURED_PLACE_MOVED = "insured-place-moved"  #: 参保关系转出本地
+    REPORTING_MISSED = "reporting-missed"  #: 未按规定定期报告就业状况
+
+
+@attrs.frozen
+class Suspension:
+    """A dated stop event; every month it touches is not entitled. ``end`` absent: still running."""
+
+    kind: SuspensionKind
+    start: date
+    end: date | None = None
 
 
 @attrs.frozen
@@ -168,6 +185,7 @@ class Case:
     formal_employment: tuple[Spell, ...] = ()
     pension_start: date | None = None
     death: date | None = None
+    suspensions: tuple[Suspension, ...] = ()
     contributions: tuple[Contribution, ...] = ()
     placements: tuple[Placement, ...] = ()
     payments: tuple[Payment, ...] = ()

@@ -26,7 +26,7 @@ Amounts are decimal strings (or whole numbers): never JSON floats. Months are
 ``"YYYY-MM"``, dates ``"YYYY-MM-DD"``. Unknown keys are errors.
 
 Months (``"YYYY-MM"``) are taught to the library's one JSON converter in
-:mod:`subsidy_rules.serialization`.
+:mod:`subsidy_rules.io.json`.
 
 Limitations:
     Problems of type and shape are all reported at once; the checks of
@@ -35,7 +35,6 @@ Limitations:
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -44,26 +43,24 @@ from typing import Any
 from subsidy_rules.core.datafile import data_problem
 from subsidy_rules.core.errors import DataFileError, UnknownCodeError
 from subsidy_rules.core.problem import Problem
+from subsidy_rules.io.json import from_json, parse_json, read_json, to_json
 from subsidy_rules.parameters import PACKAGED_LAYERS
 from subsidy_rules.programs.catalogue import catalogue
-from subsidy_rules.programs.eligibility.case import Case, Insurance, Payer, PlacementEnd
+from subsidy_rules.programs.eligibility.case import Case
 from subsidy_rules.programs.idcard import InvalidResidentIdError, Sex, parse_resident_id
-from subsidy_rules.programs.months import format_month
 from subsidy_rules.programs.retirement import RetirementGroup
-from subsidy_rules.serialization import from_json, to_json
 
 
 def case_from_json(data: Any, source: str = "<case>") -> Case:
-    """Structure parsed JSON into a :class:`Case`; raise :class:`DataFileError` with JSON paths."""
+    """Structure parsed JSON into a :class:`Case`; raise :class:`DataFileError` with JSON paths.
+
+    Shape problems come from the library's one JSON converter in the user's
+    words ("2023-02-30 is not a date", "group must be one of male, female-55,
+    female-50"); problems of meaning from :func:`check_case`.
+    """
     if not isinstance(data, dict):
-        raise DataFileError([data_problem(source, "$", "a case is a JSON object")])
-    loose = _loose_booleans(data, source)
-    try:
-        case = from_json(data, Case, source=source)
-    except DataFileError as exc:
-        raise DataFileError(loose + [_plain(p) for p in exc.problems]) from None
-    if loose:
-        raise DataFileError(loose)
+        raise DataFileError([data_problem(source, "$", "a case is a JSON object", "案件应为JSON对象")])
+    case = from_json(data, Case, source=source)
     problems = check_case(case, source)
     if problems:
         raise DataFileError(problems)
@@ -71,71 +68,15 @@ def case_from_json(data: Any, source: str = "<case>") -> Case:
 
 
 def load_case(path: Path | str) -> Case:
-    """Read a case file; every problem (unreadable, not JSON, shape, meaning) is a :class:`DataFileError`."""
-    name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise DataFileError([data_problem(name, "$", f"cannot read file: {exc.strerror}")]) from None
-    except UnicodeDecodeError as exc:
-        raise DataFileError([data_problem(name, "$", f"not UTF-8 text (byte {exc.start})")]) from None
-    try:
-        # Money never passes through float (DESIGN.md): 300.5 is read as the text "300.5".
-        data = json.loads(text, parse_float=_ExactNumber)
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise DataFileError([data_problem(name, "$", f"not valid JSON: {exc.msg} ({where})")]) from None
+    """Read a case file (``"-"``: standard input) strictly; every problem is a :class:`DataFileError`.
+
+    Strict like every JSON input of the library (:func:`subsidy_rules.io.json.read_json`):
+    a duplicate key is named, a float amount is refused ("money is a decimal
+    string"), GBK text is refused with "save it as UTF-8", absurd nesting or
+    5,000-digit numbers are refused.
+    """
+    data, name = read_json(path)
     return case_from_json(data, name)
-
-
-class _ExactNumber(str):
-    """A JSON number with a fraction, kept as its text so it becomes an exact Decimal (never a float)."""
-
-    __slots__ = ()
-
-
-def _loose_booleans(data: dict[str, Any], source: str) -> list[Problem]:
-    """The converter reads any value as a bool ("no" would be true); refuse all but true and false."""
-    found: list[Problem] = []
-
-    def check(item: Any, key: str, path: str) -> None:
-        if isinstance(item, dict) and key in item and not isinstance(item[key], bool):
-            found.append(data_problem(source, f"{path}.{key}", f"expected true or false, got {item[key]!r}"))
-
-    for i, c in enumerate(_as_list(data.get("contributions"))):
-        check(c, "refunded", f"$.contributions[{i}]")
-    for i, p in enumerate(_as_list(data.get("placements"))):
-        for j, a in enumerate(_as_list(p.get("appraisals") if isinstance(p, dict) else None)):
-            check(a, "passed", f"$.placements[{i}].appraisals[{j}]")
-    return found
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _expected() -> dict[str, str]:
-    out = {
-        "Month": "expected a month YYYY-MM",
-        "date": "expected a date YYYY-MM-DD",
-        "Decimal": 'expected an amount such as "300.50" (a decimal string or a number)',
-        "str": "expected text",
-        "bool": "expected true or false",
-    }
-    for enum_cls in (Insurance, Payer, PlacementEnd, RetirementGroup):
-        out[enum_cls.__name__] = "expected one of " + ", ".join(repr(e.value) for e in enum_cls)
-    return out
-
-
-_EXPECTED = _expected()
-
-
-def _plain(problem: Problem) -> Problem:
-    """cattrs says "invalid value for type, expected Month"; say what to write instead."""
-    _, sep, type_name = problem.message_en.rpartition("expected ")
-    if sep and type_name in _EXPECTED:
-        return data_problem(problem.place.file or "", problem.place.path or "$", _EXPECTED[type_name])
-    return problem
 
 
 def case_to_json(case: Case) -> dict[str, Any]:
@@ -163,12 +104,10 @@ def check_case(case: Case, source: str = "<case>") -> list[Problem]:
             if person.birth_month is not None and person.birth_month != rid.birth_month:
                 add(
                     "$.person.birth_month",
-                    f"{format_month(person.birth_month)} differs from the ID number's {format_month(rid.birth_month)}",
+                    f"{person.birth_month} differs from the ID number's {rid.birth_month}",
                 )
     elif person.birth_month is None:
         add("$.person", "give id_number, or birth_month and group")
-    if person.birth_month is not None and person.birth_month.day != 1:
-        add("$.person.birth_month", "a month is the first day of its month")
     if person.group is None and sex is not Sex.MALE and not any(p.place.path == "$.person.id_number" for p in problems):
         add("$.person.group", "give the retirement group (male, female-55 or female-50); a woman's cannot be derived")
     if person.group is not None and sex is not None and (sex is Sex.MALE) != (person.group is RetirementGroup.MALE):
@@ -185,19 +124,18 @@ def check_case(case: Case, source: str = "<case>") -> list[Problem]:
         if cat.ended_on is not None and cat.ended_on < cat.identified_on:
             add(f"$.difficulty[{i}].ended_on", f"ends ({cat.ended_on}) before it was identified ({cat.identified_on})")
     for i, c in enumerate(case.contributions):
-        if c.month.day != 1:
-            add(f"$.contributions[{i}].month", "a month is the first day of its month")
         if c.amount < 0:
             add(f"$.contributions[{i}].amount", "a contribution cannot be negative")
         if c.refunded_on is not None and not c.refunded:
             add(f"$.contributions[{i}].refunded_on", "a refund date on a contribution not marked refunded")
+    for i, x in enumerate(case.suspensions):
+        if x.end is not None and x.end < x.start:
+            add(f"$.suspensions[{i}].end", f"ends ({x.end}) before it starts ({x.start})")
     for i, p in enumerate(case.placements):
         if p.end is not None and p.end < p.start:
             add(f"$.placements[{i}].end", f"ends ({p.end}) before it starts ({p.start})")
     codes = _program_codes()
     for i, pay in enumerate(case.payments):
-        if pay.month.day != 1:
-            add(f"$.payments[{i}].month", "a month is the first day of its month")
         if pay.program not in codes:
             _check_code(pay.program, f"$.payments[{i}].program", add)
         if pay.amount < 0:
@@ -222,5 +160,5 @@ def _check_code(code: str, path: str, add: Any) -> None:
 def case_schema() -> dict[str, Any]:
     """The JSON Schema of case files, as shipped in ``programs/schemas/case.schema.json``."""
     text = resources.files("subsidy_rules.programs").joinpath("schemas/case.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
+    schema: dict[str, Any] = parse_json(text, source="subsidy_rules/programs/schemas/case.schema.json")
     return schema

@@ -27,6 +27,8 @@ from decimal import Decimal
 import attrs
 
 from subsidy_rules.core.citation import Citation
+from subsidy_rules.core.month import Month
+from subsidy_rules.core.problem import Problem as Problem
 from subsidy_rules.core.problem import Severity as Severity
 from subsidy_rules.parameters import Resolved
 
@@ -79,7 +81,12 @@ class Fact:
 
 @attrs.frozen
 class ConditionResult:
-    """One condition as judged: outcome, citations, facts and parameters used."""
+    """One condition as judged: outcome, citations, facts and parameters used.
+
+    ``basis`` is the legal rule (依据), ``checkpoint`` the campaign notice
+    telling auditors to check it (核查要点); ``citations`` is both, then the
+    documents of the parameter values used.
+    """
 
     code: str
     title_zh: str
@@ -90,30 +97,20 @@ class ConditionResult:
     parameters: tuple[Resolved, ...] = ()
     monthly: bool = False
     note: str | None = None
+    basis: tuple[Citation, ...] = ()
+    checkpoint: tuple[Citation, ...] = ()
 
 
 @attrs.frozen
 class MonthLine:
     """One month of the schedule."""
 
-    month: date
+    month: Month
     status: MonthStatus
     amount: Decimal | None = None
     basis: Decimal | None = None  #: the counted contribution or the reference wage the amount is drawn from
     reasons: tuple[str, ...] = ()  #: codes of the conditions that failed this month
     paid: Decimal | None = None  #: what the ledger shows was paid for this month, if payments were given
-
-
-@attrs.frozen
-class Problem:
-    """A finding from comparing payments with the entitlement."""
-
-    code: str
-    severity: Severity
-    month: date
-    amount: Decimal
-    message_zh: str
-    message_en: str
 
 
 @attrs.frozen
@@ -126,21 +123,32 @@ class Decision:
     as_of: date
     eligible: bool
     first_approval: date | None
-    period_start: date | None
-    period_end: date | None  #: last month of the entitlement period
+    period_start: Month | None
+    period_end: Month | None  #: last month of the entitlement period
     period_end_reason: PeriodEnd | None
     schedule: tuple[MonthLine, ...]
     conditions: tuple[ConditionResult, ...]
     problems: tuple[Problem, ...] = ()
     jurisdiction: tuple[str, ...] = ()
+    #: Last month of the period by its limit or retirement alone, before any stop event.
+    period_limit_end: Month | None = None
+    #: Condition ids that failed in the month after the last entitled month (why entitlement ended).
+    ended_by: tuple[str, ...] = ()
+    #: The date of the event that ended it (formal employment from …, death on …), when known.
+    ended_on: date | None = None
+    #: Months of the period up to the as-of month (the N of "n of N months entitled").
+    months_in_period: int = 0
+    #: Which law decided the age questions (which law, which date), for the officer.
+    law_applied: tuple[Fact, ...] = ()
+    #: Figures derived from the schedule when the decision is made (kept as fields so JSON round-trips).
+    entitled_months: int = 0
+    total_entitled: Decimal = Decimal("0.00")
+    last_entitled: Month | None = None
+    unconfirmed_parameters: tuple[str, ...] = ()
 
-    @property
-    def total_entitled(self) -> Decimal:
-        return sum((m.amount for m in self.schedule if m.amount is not None), Decimal("0.00"))
-
-    @property
-    def entitled_months(self) -> int:
-        return sum(1 for m in self.schedule if m.status is MonthStatus.ENTITLED)
+    def entitled(self) -> dict[Month, Decimal]:
+        """Each entitled month and its amount in 元: the set the ledger audit checks against."""
+        return {m.month: m.amount for m in self.schedule if m.status is MonthStatus.ENTITLED and m.amount is not None}
 
     @property
     def parameters_used(self) -> tuple[Resolved, ...]:

@@ -9,7 +9,7 @@ is decided through its parts; a payment recorded under the combined code
 counts for its parts.
 
 References:
-    The rule modules (flexible.py, posts.py) and the catalogue (programs.toml).
+    The rules' specs (``rules/*.toml``) and logic (``rules/*.py``); the catalogue (programs.toml).
 
 Limitations:
     A payment recorded under a combined code whose row has two parts with
@@ -19,7 +19,7 @@ Limitations:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -30,21 +30,12 @@ from subsidy_rules.parameters import ParameterSet, jurisdiction, parameter_set
 from subsidy_rules.programs.catalogue import catalogue
 from subsidy_rules.programs.eligibility.case import Case
 from subsidy_rules.programs.eligibility.case_json import check_case
-from subsidy_rules.programs.eligibility.common import CaseFacts, ParamMemo
 from subsidy_rules.programs.eligibility.decision import Decision
-from subsidy_rules.programs.eligibility.flexible import FLEXIBLE, GRADUATE, decide_flexible
-from subsidy_rules.programs.eligibility.posts import DISABLED_POST, POST, POST_SI, decide_post
+from subsidy_rules.programs.eligibility.registry import FLEXIBLE, GRADUATE, POST, POST_SI, logic_of, rules
+from subsidy_rules.programs.eligibility.toolkit import CaseFacts, memo_for
 
-_Rule = Callable[[CaseFacts, str, str, frozenset[str]], Decision]
-
-#: The programs that have rules, and the rule deciding each.
-RULES: dict[str, _Rule] = {
-    FLEXIBLE: decide_flexible,
-    GRADUATE: decide_flexible,
-    POST: decide_post,
-    POST_SI: decide_post,
-    DISABLED_POST: decide_post,
-}
+#: The programs that have rules, and the spec of each (the same mapping as :func:`rules`).
+RULES = rules()
 
 
 def rule_programs(code: str) -> tuple[str, ...]:
@@ -73,26 +64,6 @@ def _payment_codes(code: str) -> frozenset[str]:
     return frozenset({code, *(p.code for p in catalogue() if code in p.parts)})
 
 
-@cache
-def _packaged_memo(layer_id: str) -> ParamMemo:
-    return ParamMemo(jurisdiction(layer_id))
-
-
-_USER_MEMOS: dict[int, tuple[ParameterSet, ParamMemo]] = {}
-
-
-def _memo_for(params: ParameterSet) -> ParamMemo:
-    # Keep a few user parameter sets' memos, keyed by identity (a ParameterSet holds dicts, so it is not hashable).
-    found = _USER_MEMOS.get(id(params))
-    if found is not None and found[0] is params:
-        return found[1]
-    if len(_USER_MEMOS) >= 8:
-        _USER_MEMOS.pop(next(iter(_USER_MEMOS)))
-    memo = ParamMemo(params)
-    _USER_MEMOS[id(params)] = (params, memo)
-    return memo
-
-
 def case_parameters(case: Case, base_dir: Path | None = None, extra_layers: Iterable[Path | str] = ()) -> ParameterSet:
     """The parameter set a case names: its packaged jurisdiction, its layer files, then ``extra_layers``."""
     files = [Path(f) if base_dir is None or Path(f).is_absolute() else base_dir / f for f in case.layer_files]
@@ -112,28 +83,30 @@ def decide(
 ) -> Decision:
     """Decide ``program`` (a code with rules) for ``case`` as of ``as_of``.
 
-    ``as_of`` defaults to the case's own ``as_of``, else today. ``params``
-    overrides the layers the case names; otherwise they are loaded (layer
-    files relative to ``base_dir``).
+    ``as_of`` defaults to the case's own ``as_of``, else today. Everything
+    dated after it (payments, contributions, events) is out of the decision.
+    ``params`` overrides the layers the case names; otherwise they are
+    loaded (layer files relative to ``base_dir``).
+
+    The decision's ``schedule`` is the entitlement month by month (status,
+    amount in 元); :meth:`Decision.entitled` gives ``{month: amount}`` — the
+    stable way for set-based checks to ask what a person was entitled to.
 
     Raises:
         UnknownCodeError: ``program`` has no rule of its own (use :func:`decide_all` for combined rows).
         DataFileError: the case is not usable (problems by JSON path), or a layer file is broken.
     """
-    if program not in RULES:
+    spec = RULES.get(program)
+    if spec is None:
         raise UnknownCodeError(f"no eligibility rule for {program!r}; use one of {', '.join(RULES)}", list(RULES)[:3])
     problems = check_case(case)
     if problems:
         raise DataFileError(problems)
     when = as_of or case.as_of or date.today()
-    if params is not None:
-        memo = _memo_for(params)
-    elif case.layer_files:
-        memo = ParamMemo(case_parameters(case, base_dir))
-    else:
-        memo = _packaged_memo(case.jurisdiction)
-    facts = CaseFacts(case, memo, when)
-    return RULES[program](facts, program, catalogue().get(program).name_zh, _payment_codes(program))
+    if params is None:
+        params = case_parameters(case, base_dir)
+    facts = CaseFacts(case, memo_for(params), when)
+    return logic_of(spec)(facts, spec, _payment_codes(program))
 
 
 def programs_for(case: Case) -> tuple[str, ...]:
@@ -163,7 +136,7 @@ def decide_all(
     for code in programs or programs_for(case):
         for part in rule_programs(code):
             codes.setdefault(part, None)
-    if params is None and case.layer_files:
+    if params is None:
         params = case_parameters(case, base_dir)
     return tuple(decide(case, code, as_of, params=params) for code in codes)
 

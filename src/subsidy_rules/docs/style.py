@@ -1,0 +1,77 @@
+"""The site's own stylesheet (badges, the form picture, print and phone rules) and its one script."""
+
+from __future__ import annotations
+
+EXTRA_CSS = """\
+/* subsidy_rules docs: additions to mkdocs-material (no web fonts, no CDN). */
+:root { --sr-warn-bg: #fff1c2; --sr-warn-fg: #6b4300; --sr-rec-bg: #ffe3e3; --sr-rec-fg: #8a1c1c;
+        --sr-ph-bg: #e8e4ff; --sr-ph-fg: #3b2a8a; }
+[data-md-color-scheme="slate"] { --sr-warn-bg: #4a3b00; --sr-warn-fg: #ffe9a8; --sr-rec-bg: #5c1d1d;
+        --sr-rec-fg: #ffd6d6; --sr-ph-bg: #2f2a5c; --sr-ph-fg: #e2dcff; }
+.md-typeset a.sr-badge { display: inline-block; border-radius: .6em; padding: 0 .5em; font-size: .75em;
+        line-height: 1.6; text-decoration: none; white-space: nowrap; }
+.md-typeset a.sr-unconfirmed { background: var(--sr-warn-bg); color: var(--sr-warn-fg); }
+.md-typeset a.sr-reconstructed, .md-typeset a.sr-lost { background: var(--sr-rec-bg); color: var(--sr-rec-fg); }
+.md-typeset a.sr-placeholder { background: var(--sr-ph-bg); color: var(--sr-ph-fg); }
+.md-typeset .sr-en { color: var(--md-default-fg-color--light); font-size: .9em; }
+/* Chinese text wraps between any two characters: give cells a readable minimum width on phones
+   (a wide table then scrolls inside its own box, never the page). */
+.md-typeset table:not([class]) td, .md-typeset table:not([class]) th { min-width: 5em; }
+.md-typeset table:not([class]) td:first-child { min-width: 4em; }
+.md-typeset { overflow-wrap: break-word; }
+.md-typeset table:not([class]) th { white-space: nowrap; }
+/* The form picture: a bordered replica of the printed head, scrolling inside its own box. */
+.sr-form-picture { margin: 1em 0; }
+.sr-form-title { font-weight: 700; text-align: center; font-size: .9rem; margin-bottom: .3em; }
+.sr-form-lines { display: flex; flex-wrap: wrap; gap: .4em 2em; font-size: .7rem; margin-bottom: .3em; }
+.sr-scroll { overflow-x: auto; max-width: 100%; }
+.sr-scroll:focus { outline: 2px solid var(--md-accent-fg-color); }
+.md-typeset .sr-form-picture table { border-collapse: collapse; font-size: .62rem; display: table; }
+.md-typeset .sr-form-picture td { border: 1px solid var(--md-default-fg-color--light);
+        padding: .2em .4em; text-align: center; vertical-align: middle; min-width: 2.2em; }
+.md-typeset .sr-form-picture td.h { font-weight: 700; background: var(--md-default-fg-color--lightest); }
+.md-typeset .sr-form-picture tr.sr-col-numbers td { color: var(--md-default-fg-color--light); }
+.md-typeset figcaption { font-size: .7rem; max-width: none; }
+/* Contrast (WCAG 2 AA, 4.5:1 for small text): material dims these more than that allows. */
+.md-copyright, .md-copyright__highlight { color: var(--md-footer-fg-color--light); }
+.md-tabs__link { opacity: 1; }
+.md-tabs__item--active .md-tabs__link { text-decoration: underline; text-underline-offset: .35em; }
+.md-search-result__meta { color: var(--md-default-fg-color); }
+/* Links in running text are underlined, not told apart by colour alone (WCAG 1.4.1). */
+.md-typeset a:not(.headerlink):not(.md-button) { text-decoration: underline; text-underline-offset: .15em; }
+.md-typeset__scrollwrap:focus { outline: 2px solid var(--md-accent-fg-color); }
+/* Print: content only, tables not cut, links keep their text. */
+@media print {
+  .md-header, .md-tabs, .md-sidebar, .md-footer, .md-search, .md-top, .headerlink { display: none !important; }
+  .md-content { margin: 0 !important; max-width: none !important; }
+  .md-typeset table:not([class]) { display: table !important; font-size: 9pt; }
+  .md-typeset tr { break-inside: avoid; }
+  .md-typeset h2, .md-typeset h3 { break-after: avoid; }
+  a.sr-badge { border: 1px solid #777; }
+}
+"""
+
+#: Wide tables scroll inside their own box on phones; a box that scrolls must be
+#: reachable by keyboard and named (WCAG 2.1.1), so each gets tabindex and a label.
+EXTRA_JS = """\
+(function () {
+  function mark() {
+    var boxes = document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset table:not([class])");
+    boxes.forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        if (el.tagName !== "TABLE") {
+          el.setAttribute("role", "region");
+          el.setAttribute("aria-label", "表格（可左右滚动）");
+        }
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mark);
+  } else {
+    mark();
+  }
+  window.addEventListener("resize", mark);
+})();
+"""

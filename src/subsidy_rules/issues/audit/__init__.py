@@ -1,0 +1,23 @@
+"""The ledger audit: payment records and rosters → findings (疑点) with evidence → campaign forms.
+
+Usage::
+
+    from subsidy_rules.issues.audit import audit, detectors
+
+    result = audit("发放台账.csv", {"deaths": "死亡人员.csv", "contributions": "缴费.xlsx"},
+                   jurisdiction="wuhan", as_of=date(2025, 12, 31))
+    for f in result.findings:            # typed Finding records, each a lead with evidence
+        print(f.detector, f.id_number, f.amount_yuan, f.explanation_zh)
+    [d.name for d in detectors()]        # the registry: names, taxonomy codes, rosters needed, citations
+
+Modules: ``schema`` (the input contract), ``inputs`` (reading and checking),
+``workdays`` (China's working-day calendar), ``detectors`` (Ibis
+expressions and the registry), ``engine`` (running them on DuckDB or
+Spark), ``outputs`` (findings.jsonl / .xlsx, summary, forms), ``sample``
+(a district ledger with planted problems).
+"""
+
+from subsidy_rules.issues.audit.detectors import DetectorSpec, detector, detectors
+from subsidy_rules.issues.audit.engine import AuditError, AuditResult, DetectorRun, audit
+
+__all__ = ["AuditError", "AuditResult", "DetectorRun", "DetectorSpec", "audit", "detector", "detectors"]

@@ -1,0 +1,318 @@
+"""公益性岗位补贴, 公益性岗位社会保险补贴 and 残疾人公益性岗位补贴: one logic, three specs.
+
+The spec's ``amount`` says how a month's amount is set:
+
+* ``minimum-wage`` (``post.toml``) — ``minimum_wage`` × ``minimum_wage_share``
+  of the month (参照当地最低工资标准); a month with no minimum wage in force
+  is *undetermined*, never 0;
+* ``employer-contribution`` (``post_si.toml``) — the employer's actual
+  pension, medical and unemployment contributions of the month, never the
+  individual's share;
+* ``local-standard`` (``disabled_post.toml``, seed 003, a 残联 program) — the
+  local ``monthly_amount``; seed 003 states no standard, so without a local
+  value the month is undetermined. The employment fund's period and
+  re-placement rules are not applied to it: its period is ``max_months`` only
+  where a local layer sets one.
+
+The person is placed on a post and holds a listed category at the placement
+(Employment Promotion Law art. 53). The period is ``max_months`` from the
+placement that starts it, or to retirement when, under the retirement law in
+force at that placement, fewer than ``near_retirement_years`` years remain.
+After the period expires a person of a ``replacement_categories`` category
+may be placed again and both periods restart (人社部发〔2019〕124号 from
+2019-12-04, restated by 181号); ``max_placements`` (2 in all, in principle,
+since 2019) limits placements. Leaving the post, a failed appraisal,
+retirement (law in force that month), a pension and death stop the subsidy;
+formal employment elsewhere excludes the month (not-employed-elsewhere).
+
+References:
+    seed 002 三（一）2; seed 003 二（三）; seed 000 row 24; 就业促进法 第五十三条;
+    人社部发〔2019〕124号; 财社〔2017〕164号 / 财社〔2023〕181号 — through the citations.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+
+import attrs
+
+from subsidy_rules.programs.difficulty import held_on, recognised_on
+from subsidy_rules.programs.eligibility.case import Insurance, Payer, Placement, PlacementEnd
+from subsidy_rules.programs.eligibility.decision import Decision, Fact, MonthLine, MonthStatus, PeriodEnd
+from subsidy_rules.programs.eligibility.spec import RuleSpec
+from subsidy_rules.programs.eligibility.toolkit import (
+    OPEN,
+    CaseFacts,
+    MonthValues,
+    Outline,
+    Period,
+    Roles,
+    Trace,
+    apply_stops,
+    finish,
+    month_date,
+    month_index,
+    month_text,
+    not_eligible,
+    period_from,
+    roles,
+    round_yuan,
+    share_of,
+    stop_reasons,
+)
+
+_END_REASONS = {
+    PlacementEnd.LEFT_POST: PeriodEnd.LEFT_POST,
+    PlacementEnd.FAILED_APPRAISAL: PeriodEnd.FAILED_APPRAISAL,
+    PlacementEnd.EXPIRED: PeriodEnd.PERIOD_LIMIT,
+    PlacementEnd.RETIRED: PeriodEnd.RETIREMENT,
+    PlacementEnd.DIED: PeriodEnd.DEATH,
+    PlacementEnd.OTHER: PeriodEnd.LEFT_POST,
+}
+_INSURANCE = {i.value: i for i in Insurance}
+
+
+@attrs.frozen
+class _Stint:
+    """One placement as the rule sees it: its months, its period and whether it may be subsidised."""
+
+    lo: int
+    hi: int
+    period: Period
+    refused: str | None  #: the condition that refuses the whole placement
+    failed_m: int
+
+
+def _category_condition(spec: RuleSpec) -> str:
+    return "disabled-person" if any(c.id == "disabled-person" for c in spec.conditions) else "difficulty-person"
+
+
+def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decision:
+    """Decide one of the post programs for the case facts ``cf``."""
+    case, tr = cf.case, Trace(spec)
+    paid = cf.paid_by_month(paid_codes)
+    placements = sorted(case.placements, key=lambda p: p.start)
+    facts = [
+        Fact(
+            f"placement_{i + 1}",
+            f"{p.start}–{p.end or '…'}"
+            + (f" ({p.end_reason.value})" if p.end_reason else "")
+            + (f" {p.post}" if p.post else ""),
+        )
+        for i, p in enumerate(placements)
+    ]
+    eligible = tr.judge("placed-on-post", bool(placements), facts or [Fact("placements", "none")])
+    cat_cid = _category_condition(spec)
+    assert spec.category_parameter is not None
+    if eligible:
+        first = placements[0].start
+        ok, used = recognised_on(case.difficulty, cf.memo.params, first, spec.category_parameter)
+        eligible &= tr.judge(
+            cat_cid,
+            bool(ok),
+            [
+                Fact(
+                    "categories_at_placement",
+                    ", ".join(f"{s.category} (认定 {s.identified_on})" for s in ok) or "none listed",
+                )
+            ],
+            [used],
+        )
+        first_m = month_index(first)
+        eligible &= tr.judge(
+            "before-retirement", first_m < cf.retire_m, cf.retirement_facts(), cf.retirement.parameters
+        )
+        eligible &= tr.judge("alive", first_m < cf.death_m, [Fact("death", str(case.death or "none"))])
+    if not eligible:
+        return not_eligible(cf, spec, tr, paid, placements[0].start if placements else None)
+
+    stints = _stints(cf, spec, tr, placements, cat_cid)
+    last, last_p = stints[-1], placements[-1]
+    stops = [
+        (cf.death_m, PeriodEnd.DEATH),
+        (cf.pension_m, PeriodEnd.PENSION),
+        (last.failed_m, PeriodEnd.FAILED_APPRAISAL),
+    ]
+    if last_p.end is not None:
+        stops.append((last.hi + 1, _END_REASONS[last_p.end_reason] if last_p.end_reason else PeriodEnd.LEFT_POST))
+    end_m, reason = apply_stops(last.period.end_m, last.period.reason, stops)
+    tr.monthly("in-post")
+    tr.monthly(
+        "appraisal",
+        [
+            Fact(f"appraisal_{i + 1}", f"{a.on} {'passed' if a.passed else 'FAILED'}")
+            for p in placements
+            for i, a in enumerate(p.appraisals)
+        ],
+    )
+    tr.monthly("no-pension", [Fact("pension_start", str(case.pension_start or "none"))])
+    tr.monthly("not-employed-elsewhere", [Fact("formal_employment", cf.spells_text(case.formal_employment))])
+    tr.monthly(
+        "no-suspension",
+        [
+            Fact(
+                "suspensions", "; ".join(f"{x.kind.value} {x.start}–{x.end or '…'}" for x in case.suspensions) or "none"
+            )
+        ],
+    )
+    amount_cid = {"employer-contribution": "employer-contribution", "local-standard": "disabled-post-amount"}.get(
+        spec.amount or "", "post-amount"
+    )
+    tr.monthly(amount_cid)
+    plan = _amount_roles(spec)
+
+    months: set[int] = set()
+    common_end = min(cf.death_m, cf.pension_m, cf.retire_m) - 1
+    for s in stints:
+        # A refused placement's months are listed (not entitled, with why) so the officer sees the refusal.
+        last_m = (
+            min(s.hi, common_end, cf.as_of_m)
+            if s.refused
+            else min(s.hi, s.period.end_m, s.failed_m - 1, common_end, cf.as_of_m)
+        )
+        months.update(range(s.lo, last_m + 1))
+    if paid:
+        months.update(paid)
+    lines: list[MonthLine] = []
+    for m in sorted(months):
+        stint = next((s for s in reversed(stints) if s.lo <= m <= s.hi), None)
+        reasons: list[str] = []
+        if stint is None:
+            reasons.append("in-post")
+        else:
+            if stint.refused:
+                reasons.append(stint.refused)
+            if m > stint.period.end_m and not stint.refused:
+                reasons.append("period")
+            if m >= stint.failed_m:
+                reasons.append("appraisal")
+        stop_reasons(cf, m, reasons)
+        if any(lo <= m <= hi for lo, hi in cf.employment):
+            reasons.append("not-employed-elsewhere")
+        if any(lo <= m <= hi for lo, hi in cf.suspended):
+            reasons.append("no-suspension")
+        month = month_date(m)
+        if reasons:
+            line = MonthLine(month, MonthStatus.NOT_ENTITLED, None, None, tuple(reasons))
+        else:
+            mv = cf.memo.month_values(plan, m)
+            tr.use(amount_cid, *mv.used)
+            line = _amount(cf, spec, mv, m)
+        for cid in line.reasons:
+            if cid in {c.id for c in spec.conditions}:
+                tr.failed_in(cid, m)
+        lines.append(line)
+    outline = Outline(
+        eligible=True, first_approval=placements[0].start, period=stints[0].period, end_m=end_m, reason=reason
+    )
+    return finish(cf, spec, tr, outline, lines, paid, data_problems=spec.amount == "employer-contribution")
+
+
+@cache
+def _amount_roles(spec: RuleSpec) -> Roles:
+    if spec.amount == "employer-contribution":
+        return roles(counted=("codes", spec.param("counted_insurance"), False))
+    if spec.amount == "local-standard":
+        return roles(standard=("decimal", spec.param("monthly_amount"), True))
+    return roles(
+        share=("ratio", spec.param("minimum_wage_share"), False),
+        wage=("decimal", spec.param("minimum_wage"), True),
+    )
+
+
+def _amount(cf: CaseFacts, spec: RuleSpec, mv: MonthValues, m: int) -> MonthLine:
+    """The month's amount once every other condition holds."""
+    month = month_date(m)
+    if spec.amount == "employer-contribution":
+        types = tuple(_INSURANCE[c] for c in mv.get("counted") if c in _INSURANCE)
+        counted, refunded = cf.counted(m, Payer.EMPLOYER, types)
+        if not counted:
+            why = "not-refunded" if refunded else "employer-contribution"
+            return MonthLine(month, MonthStatus.NOT_ENTITLED, None, None, (why,))
+        return MonthLine(month, MonthStatus.ENTITLED, round_yuan(counted), counted)
+    if spec.amount == "local-standard":
+        standard: Decimal | None = mv.get("standard")
+        if standard is None:
+            return MonthLine(month, MonthStatus.UNDETERMINED, None, None, ("no-local-standard",))
+        return MonthLine(month, MonthStatus.ENTITLED, round_yuan(standard), standard)
+    wage: Decimal | None = mv.get("wage")
+    if wage is None:
+        return MonthLine(month, MonthStatus.UNDETERMINED, None, None, ("no-minimum-wage",))
+    return MonthLine(month, MonthStatus.ENTITLED, share_of(wage, mv.get("share")), wage)
+
+
+def _stints(cf: CaseFacts, spec: RuleSpec, tr: Trace, placements: list[Placement], cat_cid: str) -> list[_Stint]:
+    """Walk the placements in order: which start a period, which continue one, which are refused."""
+    memo = cf.memo
+    assert spec.category_parameter is not None
+    stints: list[_Stint] = []
+    period: Period | None = None
+    notes: list[Fact] = []
+    for k, p in enumerate(placements):
+        lo = month_index(p.start)
+        hi = OPEN if p.end is None else month_index(p.end)
+        failed = p.failed_appraisal
+        failed_m = OPEN if failed is None else month_index(failed)
+        refused: str | None = None
+        restart = k == 0
+        if k > 0:
+            assert period is not None
+            ok, used = recognised_on(cf.case.difficulty, memo.params, p.start, spec.category_parameter)
+            tr.use(cat_cid, used)
+            limit = (
+                memo.read("integer", spec.param("max_placements"), p.start, optional=True)
+                if spec.has("max_placements")
+                else None
+            )
+            if limit is not None:
+                tr.use("re-placement", limit[1])
+            if not spec.has("replacement_categories"):
+                # A program without the fund's re-placement rule: every placement continues one open period.
+                notes.append(Fact(f"placement_{k + 1}", "continues the period (no re-placement rule for this program)"))
+            elif limit is not None and k + 1 > limit[0]:
+                refused = "re-placement"
+                notes.append(Fact(f"placement_{k + 1}", f"placement {k + 1} exceeds the limit of {limit[0]} in all"))
+            elif not ok:
+                refused = cat_cid
+                notes.append(Fact(f"placement_{k + 1}", "no listed category at this placement"))
+            elif lo > period.end_m:
+                again, again_used = memo.codes(spec.param("replacement_categories"), p.start)
+                tr.use("re-placement", again_used)
+                held = [s.category for s in held_on(cf.case.difficulty, p.start) if s.category in again]
+                if held:
+                    restart = True
+                    notes.append(
+                        Fact(
+                            f"placement_{k + 1}",
+                            f"re-placed after the period expired ({', '.join(held)}): periods restart",
+                        )
+                    )
+                else:
+                    refused = "re-placement"
+                    notes.append(
+                        Fact(
+                            f"placement_{k + 1}",
+                            "placed after the period expired, not in a re-placement category "
+                            f"in force on {p.start} ({again_used.citation.label})",
+                        )
+                    )
+            else:
+                notes.append(Fact(f"placement_{k + 1}", "continues the period of the earlier placement"))
+        if restart:
+            period = period_from(cf, spec, p.start)
+            tr.monthly(
+                "period",
+                [
+                    *period.facts,
+                    Fact("period_end", month_text(period.end_m)),
+                    Fact("period_end_reason", period.reason.value),
+                    *period.law,
+                ],
+                period.used,
+            )
+        assert period is not None
+        stints.append(_Stint(lo, hi, period, refused, failed_m))
+    if len(placements) > 1 and spec.has("replacement_categories"):
+        tr.judge("re-placement", not any(s.refused for s in stints), notes)
+    return stints

@@ -1,0 +1,272 @@
+"""The ledger audit on a sample district ledger with one planted problem per detector."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from subsidy_rules import forms
+from subsidy_rules.forms.fill import fill_from_audit
+from subsidy_rules.issues import taxonomy
+from subsidy_rules.issues.audit import AuditError, AuditResult, audit, detectors
+from subsidy_rules.issues.audit.outputs import write_all
+from subsidy_rules.issues.audit.sample import PLANT_EXTRA, PLANT_INDEX, build, generate, person_id, write
+from subsidy_rules.issues.audit.workdays import (
+    CalendarNotCoveredError,
+    is_working_day,
+    nth_working_day_after,
+    working_days_after,
+)
+
+AS_OF = date(2025, 12, 31)
+
+
+def _rosters(paths: dict[str, Path]) -> dict[str, Path]:
+    return {k: v for k, v in paths.items() if k != "ledger"}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[AuditResult, dict[str, str], dict[str, Path]]:
+    paths, planted = generate(tmp_path_factory.mktemp("sample"), persons=40)
+    return audit(paths["ledger"], _rosters(paths), as_of=AS_OF, explain=True), planted, paths
+
+
+#: who each detector must find (a duplicated month is also above the standard; a shared account has two holders)
+EXPECTED = {d: {person_id(i)} for d, i in PLANT_INDEX.items()}
+EXPECTED["above-standard"] = {person_id(PLANT_INDEX["above-standard"]), person_id(PLANT_INDEX["duplicate-period"])}
+EXPECTED["account-many-persons"] = {person_id(13), person_id(14)}
+for _name, _i in PLANT_EXTRA.items():
+    EXPECTED[_name].add(person_id(_i))
+
+
+@pytest.mark.parametrize("name", sorted(PLANT_INDEX))
+def test_each_detector_finds_its_planted_problem_and_nobody_clean(
+    sample: tuple[AuditResult, dict[str, str], dict[str, Path]], name: str
+) -> None:
+    result, _, _ = sample
+    found = {f.id_number for f in result.findings if f.detector == name}
+    assert found == EXPECTED[name]
+
+
+def test_a_clean_person_has_no_finding(sample: tuple[AuditResult, dict[str, str], dict[str, Path]]) -> None:
+    result, _, _ = sample
+    planted = set().union(*EXPECTED.values())
+    assert {f.id_number for f in result.findings} <= planted
+    # person 0 .. are clean except the planted numbers
+    assert not [f for f in result.findings if f.id_number == person_id(0)]
+
+
+def test_the_money_at_issue_is_what_the_planted_problems_put_there(
+    sample: tuple[AuditResult, dict[str, str], dict[str, Path]],
+) -> None:
+    result, _, _ = sample
+    by = {(f.detector, f.id_number): f for f in result.findings}
+    # 600.00 paid against 2/3 × (500 + 200) = 466.67 → 133.33 over the standard
+    assert by["above-standard", person_id(7)].amount_yuan == Decimal("133.33")
+    # 400.00 paid against 466.67 → 66.67 short
+    assert by["short-payment", person_id(8)].amount_yuan == Decimal("66.67")
+    # died 2025-05-10: months 06..09 paid, 4 × 466.67
+    death = by["paid-after-death", person_id(2)]
+    assert [str(m) for m in death.months] == ["2025-06", "2025-07", "2025-08", "2025-09"]
+    assert death.amount_yuan == Decimal("1866.68")
+    # the second payment for 2025-03 is at issue, the first is not
+    assert by["duplicate-period", person_id(1)].amount_yuan == Decimal("466.67")
+    # born 1965-04, a man: 60 years and 1 month (the 2024 reform) → retires 2025-05; 05..09 paid
+    assert str(by["paid-past-retirement", person_id(4)].months[0]) == "2025-05"
+    # first approval 2022-03 + 36 months → last month 2025-02
+    assert str(by["beyond-max-period", person_id(6)].months[0]) == "2025-03"
+
+
+def test_a_finding_is_a_lead_with_evidence_a_stable_id_and_a_taxonomy_code(
+    sample: tuple[AuditResult, dict[str, str], dict[str, Path]],
+) -> None:
+    result, _, paths = sample
+    tx = taxonomy()
+    for f in result.findings:
+        assert f.status.value == "lead" and f.evidence and f.citations
+        assert f.issue in tx
+        assert f.explanation_zh and f.explanation_en
+    again = audit(paths["ledger"], _rosters(paths), as_of=AS_OF)
+    assert [f.finding_id for f in again.findings] == [f.finding_id for f in result.findings]
+
+
+def test_the_registry_gives_every_detector_a_taxonomy_node_and_a_citation() -> None:
+    tx = taxonomy()
+    names = [d.name for d in detectors()]
+    assert len(names) == len(set(names)) == 19
+    for d in detectors():
+        assert d.issue in tx and d.citations and d.name_zh and d.description_zh and d.description_en
+
+
+def test_bad_rows_are_reported_with_file_line_and_column_and_left_out(
+    sample: tuple[AuditResult, dict[str, str], dict[str, Path]],
+) -> None:
+    result, _, paths = sample
+    codes = {(p.code, p.place.field, p.place.record) for p in result.problems}
+    assert ("audit-bad-date", "发放日期", "JH2025BAD001") in codes
+    assert ("audit-unknown-program", "项目名称", "JH2025BAD002") in codes
+    bad = next(p for p in result.problems if p.place.record == "JH2025BAD001")
+    assert bad.place.file == str(paths["ledger"]) and bad.place.line is not None and bad.place.line > 2
+    ledger = next(i for i in result.inputs if i.kind == "ledger")
+    assert ledger.rows_read - ledger.rows_kept == 2
+
+
+def test_a_detector_whose_roster_is_missing_is_listed_as_not_run(tmp_path: Path) -> None:
+    paths, _ = generate(tmp_path, persons=20)
+    result = audit(paths["ledger"], {}, as_of=AS_OF, only=["paid-after-death", "duplicate-period"])
+    runs = {r.name: r for r in result.runs}
+    assert not runs["paid-after-death"].ran and runs["paid-after-death"].reason == "needs deaths"
+    assert runs["duplicate-period"].ran
+
+
+def test_an_unreadable_ledger_or_an_unknown_detector_stops_the_audit(tmp_path: Path) -> None:
+    with pytest.raises(AuditError) as exc:
+        audit(tmp_path / "missing.csv", {})
+    assert exc.value.problems[0].code == "audit-file-unreadable"
+    paths, _ = generate(tmp_path, persons=5)
+    with pytest.raises(AuditError):
+        audit(paths["ledger"], {}, only=["no-such-detector"])
+    (tmp_path / "noheader.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(AuditError) as exc:
+        audit(tmp_path / "noheader.csv", {})
+    assert {p.code for p in exc.value.problems} == {"audit-missing-column"}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "headers", "encoding"), [("xlsx", "zh", ""), ("parquet", "en", ""), ("csv", "en", "gb18030")]
+)
+def test_xlsx_parquet_and_gb18030_csv_with_either_headers_give_the_same_findings(
+    tmp_path: Path, fmt: str, headers: str, encoding: str
+) -> None:
+    rows, _ = build(25)
+    base = write(rows, tmp_path / "csv", "csv", "zh")
+    other = write(rows, tmp_path / fmt, fmt, headers, **({"encoding": encoding} if encoding else {}))
+    a = audit(base["ledger"], _rosters(base), as_of=AS_OF)
+    b = audit(other["ledger"], _rosters(other), as_of=AS_OF)
+    assert [(f.finding_id, f.amount_yuan) for f in a.findings] == [(f.finding_id, f.amount_yuan) for f in b.findings]
+    assert a.findings
+
+
+def test_applied_on_friday_26_september_2025_paid_30_october_is_on_time_and_31_october_late() -> None:
+    # 9-28 (Sunday, a make-up working day) 1, 9-29 2, 9-30 3, 10-1..10-8 off, 10-9 4, 10-10 5,
+    # 10-11 (Saturday, make-up) 6, 10-13..17 7-11, 10-20..24 12-16, 10-27 17, 28 18, 29 19, 30 20
+    assert nth_working_day_after(date(2025, 9, 26), 20) == date(2025, 10, 30)
+    assert working_days_after(date(2025, 9, 26), date(2025, 10, 30)) == 20
+    assert working_days_after(date(2025, 9, 26), date(2025, 10, 31)) == 21
+    assert is_working_day(date(2025, 9, 28)) and is_working_day(date(2025, 10, 11))
+    assert not is_working_day(date(2025, 10, 1))
+
+
+def test_a_year_the_calendar_does_not_cover_is_an_error_never_weekends_only() -> None:
+    with pytest.raises(CalendarNotCoveredError):
+        is_working_day(date(2099, 3, 3))
+
+
+def test_late_payment_respects_the_make_up_day_boundary(
+    sample: tuple[AuditResult, dict[str, str], dict[str, Path]],
+) -> None:
+    result, _, _ = sample
+    late = {f.id_number for f in result.findings if f.detector == "late-payment"}
+    assert person_id(15) in late  # paid 2025-10-31: working day 21
+    assert person_id(16) not in late  # paid 2025-10-30: working day 20
+
+
+def test_every_detector_plan_has_no_row_explosion_and_no_materialised_ledger(
+    sample: tuple[AuditResult, dict[str, str], dict[str, Path]],
+) -> None:
+    result, _, _ = sample
+    rows = sum(i.rows_read for i in result.inputs)
+    assert set(result.plans) == {r.name for r in result.runs if r.ran}
+    for name, plan in result.plans.items():
+        estimates = [int(n) for n in re.findall(r"~(\d+)", plan.replace(",", ""))]
+        assert max(estimates, default=0) <= 4 * rows, name
+        assert "CTE_SCAN" not in plan and "MATERIALIZED_CTE" not in plan, name
+
+
+def test_the_outputs_are_written_and_every_filled_form_validates(
+    sample: tuple[AuditResult, dict[str, str], dict[str, Path]], tmp_path: Path
+) -> None:
+    result, _, _ = sample
+    out = write_all(result, tmp_path)
+    out.update({"forms/" + k: v for k, v in fill_from_audit(result, tmp_path / "forms").items()})
+    lines = out["findings.jsonl"].read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(result.findings)
+    for form_id in ("wuhan-2022-problem-stats", "tongchuan-2021-problems", "chongqing-2023-problem-list"):
+        checked = forms.check_file(forms.layout(form_id), out["forms/" + form_id])
+        assert not checked.report.problems, form_id
+        assert checked.data is not None
+        assert "疑点" in (checked.data.unit or "") + "".join(checked.data.fields.values()), form_id
+
+
+def test_wuhan_row_39_gathers_the_flexible_subsidy_and_counts_each_payment_once(
+    sample: tuple[AuditResult, dict[str, str], dict[str, Path]],
+) -> None:
+    from subsidy_rules.forms.fill import form_data
+    from subsidy_rules.issues.audit.outputs import at_issue
+
+    result, _, _ = sample
+    data = form_data("wuhan-2022-problem-stats", result.findings, "江汉区", at_issue(result))
+    # column 6 (超范围超标准发放): duplicate 466.67 + above 133.33 (and the duplicate month's
+    # 466.67 excess is the same payment: counted once) + beyond-period 7 × 466.67 = 3266.69
+    # = 3866.69 元 → 0.39 万元 (ROUND_HALF_UP)
+    assert data.value("difficulty-person-si-subsidy", 6) == Decimal("0.39")
+
+
+def test_the_detectors_give_the_same_findings_on_local_spark_as_on_duckdb(tmp_path: Path) -> None:
+    paths, _ = generate(tmp_path, persons=12)
+    duck = audit(paths["ledger"], _rosters(paths), as_of=AS_OF)
+    started = time.perf_counter()
+    spark = audit(paths["ledger"], _rosters(paths), as_of=AS_OF, engine="spark")
+    print(f"spark audit: {time.perf_counter() - started:.1f} s")
+    assert [(f.finding_id, f.amount_yuan, f.evidence) for f in spark.findings] == [
+        (f.finding_id, f.amount_yuan, f.evidence) for f in duck.findings
+    ]
+    assert spark.findings
+
+
+def test_a_difficulty_category_the_parameters_do_not_know_proves_nothing(tmp_path: Path) -> None:
+    rows, _ = build(3)
+    # person 0 is identified under a local word, person 1 under no category at all: neither is a lead;
+    # person 2's spell ended before the months paid: a lead
+    rows["difficulty"][0]["category"] = "长期失业人员（本地认定）"
+    rows["difficulty"][1]["category"] = None
+    rows["difficulty"][2]["ended_on"] = date(2024, 12, 31)
+    paths = write(rows, tmp_path)
+    result = audit(paths["ledger"], _rosters(paths), as_of=AS_OF, only=["not-difficulty-person"])
+    assert {f.id_number for f in result.findings} == {person_id(2)}
+
+
+def test_the_progress_bar_draws_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    from subsidy_rules.cli.audit import _progress
+
+    _progress("late-payment", 3, 19)
+    _progress("done", 19, 19)
+    err = capsys.readouterr().err
+    assert "3/19 late-payment" in err and err.endswith("\n")
+
+
+def test_months_and_dates_are_read_in_their_usual_spellings_and_a_bad_one_is_reported(tmp_path: Path) -> None:
+    rows, _ = build(1)
+    ledger = rows["ledger"]
+    ledger[0]["period"], ledger[1]["period"], ledger[2]["period"] = "2025/01", "2025年2月", "202503"
+    ledger[3]["paid_on"], ledger[4]["paid_on"] = "2025/04/20", "2025年5月20日"
+    ledger[5]["period"] = "2025-13"
+    paths = write(rows, tmp_path)
+    result = audit(paths["ledger"], {}, as_of=AS_OF, only=["duplicate-period"])
+    assert [(p.code, p.place.field) for p in result.problems if p.place.record == ledger[5]["payment_id"]] == [
+        ("audit-bad-month", "所属期")
+    ]
+    assert not [p for p in result.problems if p.place.record in {r["payment_id"] for r in ledger[:5]}]
+    assert not result.findings  # the three months read as 2025-01, -02, -03: no month twice
+
+
+def test_a_memory_limit_that_is_not_a_size_stops_the_audit(tmp_path: Path) -> None:
+    paths, _ = generate(tmp_path, persons=2)
+    with pytest.raises(AuditError):
+        audit(paths["ledger"], {}, memory_limit="lots")
+    assert audit(paths["ledger"], {}, memory_limit="512MB", only=["date-order"]).runs[0].ran
