@@ -9,9 +9,12 @@ times, in one run:
 (c) bare python-calamine: open each file and read every cell of every sheet
     (``to_python``), in this process;
 (b) the library, one command: ``validate_files`` (content sniffing, zip and
-    XML checks, one expat pass over each sheet, locating the table, parsing
-    every cell, check relations and totals — each file in a worker process
-    with time and memory limits, one worker per core) and ``aggregate`` of
+    XML checks, the sheet's extent checked, then read by python-calamine — or
+    by one expat pass when it holds error cells, uncalculated formulas or
+    hidden rows —, locating the table, parsing every cell, check relations
+    and totals — each file in a long-lived worker process that takes chunks
+    of files and arms its time limit per file under a memory cap, one worker
+    per core) and ``aggregate`` of
     their results into one roll-up workbook, which is itself rendered and
     re-validated. Each file is read once, as ``forms aggregate`` does;
 (b2) the two commands one after the other (``forms validate`` then

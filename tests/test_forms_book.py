@@ -12,6 +12,7 @@ import io
 import struct
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -412,4 +413,17 @@ def test_ole_streams_over_the_limit_and_small_streams_in_the_mini_stream() -> No
     assert cfb.stream("workbook") is not None and cfb.stream("nothing") is None
     with pytest.raises(Rejected) as caught:
         Compound(raw, Limits(max_member_bytes=100)).stream("Workbook")
+    assert caught.value.problem.code == "too-large"
+
+
+def test_calamines_rows_become_cells_by_kind_and_never_beyond_the_cell_limit() -> None:
+    from subsidy_rules.forms.book import python_cells
+
+    rows = [[1.5, "", None, "文字", True, 7, date(2024, 5, 1), Decimal("2")]]
+    assert python_cells(rows, Limits()) == {
+        (1, 1): (NUMBER, 1.5), (1, 4): (TEXT, "文字"), (1, 5): (BOOL, True), (1, 6): (NUMBER, 7),
+        (1, 7): (DATE, date(2024, 5, 1)), (1, 8): (TEXT, "2"),
+    }  # fmt: skip
+    with pytest.raises(Rejected) as caught:
+        python_cells([[1.0] * 4], Limits(max_cells=3))
     assert caught.value.problem.code == "too-large"

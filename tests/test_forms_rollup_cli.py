@@ -29,9 +29,11 @@ from subsidy_rules.forms import (
     write_filled,
     write_template,
 )
+from subsidy_rules.forms.batch import AggregationReport
 from subsidy_rules.forms.geometry import Geometry
 from subsidy_rules.forms.pool import run_isolated
 from subsidy_rules.forms.rollup import UnitInput
+from subsidy_rules.io.json import loads_record, to_json
 
 D = Decimal
 WUHAN = layout("wuhan-2022-problem-stats")
@@ -265,6 +267,10 @@ def test_the_cli_rolls_up_with_a_loud_warning_for_invalid_files(units: list[Path
     assert doc["include_invalid"] is True and doc["rollup"]["zero_units"] == ["硚口区"]
     assert doc["rollup"]["output_report"]["valid"] is True
     assert "WARNING" in result.stderr
+    # The printed document is one record, read back exactly by the library's own reader.
+    report = loads_record(result.stdout, AggregationReport)
+    assert report.include_invalid and report.rollup is not None and report.rollup.zero_units == ("硚口区",)
+    assert to_json(report) == {k: v for k, v in doc.items() if k != "schema_version"}
     result = runner.invoke(cli, ["forms", "aggregate", "wuhan-2022-problem-stats", str(units[3]), "-o", str(out)])
     assert result.exit_code == 1 and "nothing written" in result.output
     result = runner.invoke(cli, ["forms", "validate", "wuhan-2022-problem-stats", str(out)])

@@ -48,6 +48,14 @@ FLAGS = [
 ]
 WIDTHS = {"desktop": (1366, 768), "phone": (390, 844)}
 QUERY = "公益性岗位"
+#: The page each Chinese query must rank first (the same expectations as tests/test_docs_site.py,
+#: there checked with the search worker under Node, here in the browser as a reader types them).
+FIRST_HIT = {
+    "公益性岗位": "programs/",  # a program whose name holds the words (checked on the title too)
+    "灵活就业": "programs/flexible-employment-si-subsidy.html",
+    "一人多卡": "issues/cards.multiple.html",
+    "20个工作日": "parameters/payment.deadline_working_days.html",
+}
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -127,21 +135,46 @@ class Walk:
         self.page.wait_for_load_state("domcontentloaded")
         return True
 
-    def run(self) -> None:
+    def type_query(self, query: str) -> bool:
+        """Open the search box on the page shown, type ``query``, wait for its results."""
         page = self.page
-        page.goto(self.base + "/index.html")
-        self.check_page("1-home")
         if self.name == "phone":
             page.locator("label.md-header__button[for='__search']").click()
         search = page.locator("input.md-search__input")
         search.click()
-        search.fill(QUERY)
-        first = page.locator(".md-search-result__item a.md-search-result__link").first
+        search.fill(query)
         try:
-            first.wait_for(timeout=15000)
+            page.locator(".md-search-result__item a.md-search-result__link").first.wait_for(timeout=15000)
         except PlaywrightTimeout:
-            self.fail(f"search for {QUERY} showed no result")
+            self.fail(f"search for {query} showed no result")
+            return False
+        return True
+
+    def check_first_hits(self) -> None:
+        """Each query in FIRST_HIT ranks its page first in the browser's own search."""
+        for query, expected in FIRST_HIT.items():
+            self.page.goto(self.base + "/index.html")
+            if not self.type_query(query):
+                continue
+            first = self.page.locator(".md-search-result__item a.md-search-result__link").first
+            href = (first.get_attribute("href") or "").removeprefix(self.base + "/").split("?")[0].split("#")[0]
+            title = first.locator("h1").inner_text().replace("\u200b", "")
+            ok = href.startswith(expected) if expected.endswith("/") else href == expected
+            if expected == "programs/":
+                ok = ok and query in title
+            if not ok:
+                self.fail(f"search for {query}: first result {href} ({title}), expected {expected}")
+            else:
+                print(f"  {self.name:7} search     {query} → {href}")
+
+    def run(self) -> None:
+        page = self.page
+        self.check_first_hits()
+        page.goto(self.base + "/index.html")
+        self.check_page("1-home")
+        if not self.type_query(QUERY):
             return
+        first = page.locator(".md-search-result__item a.md-search-result__link").first
         self.check_page("2-search")
         href = first.get_attribute("href") or ""
         if "programs/" not in href:

@@ -214,7 +214,7 @@ def aggregate(
             err=True,
         )
     if fmt == "json":
-        emit_json(_aggregation_json(agg, output))
+        emit_json(to_json(agg.report(str(output))))
     else:
         for file_report in agg.inputs.files:
             _echo_report(file_report)
@@ -222,21 +222,6 @@ def aggregate(
     sys.exit(EXIT_OK if agg.ok else EXIT_PROBLEMS)
 
 
-def _aggregation_json(agg: batch.Aggregation, output: Path) -> dict[str, Any]:
-    doc: dict[str, Any] = {**to_json(agg.inputs), "include_invalid": agg.include_invalid, "rollup": None}
-    doc["units"] = to_json(list(agg.units))
-    doc["problems"] = to_json(list(agg.problems))
-    doc["written"] = agg.raw is not None
-    if agg.rollup is not None:
-        doc["rollup"] = {
-            "output": str(output),
-            "unit": agg.rollup.data.unit,
-            "zero_units": list(agg.rollup.zero_units),
-            "excluded": list(agg.excluded),
-            "problems": to_json(list(agg.rollup.problems)),
-            "output_report": to_json(agg.output_report),
-        }
-    return doc
 
 
 def _echo_rollup(agg: batch.Aggregation, output: Path) -> None:

@@ -225,7 +225,8 @@ def mkdocs_config(src_dir: Path, out: Path, site: Site, nav: list[Any]) -> dict[
                 "navigation.prune",
                 "navigation.top",
                 "navigation.footer",
-                "search.highlight",
+                # not "search.highlight": material cuts a Chinese query into index words minus its
+                # last character (公益性岗位 → 公益性* 岗), so it marked a lone 岗 on the page opened.
                 "toc.follow",
                 "content.code.copy",
             ],

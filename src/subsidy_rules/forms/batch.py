@@ -74,6 +74,35 @@ def report_of(results: Sequence[FileResult]) -> ValidationReport:
 
 
 @attrs.frozen
+class RollUpReport:
+    """What ``forms aggregate`` says of the roll-up it made (the ``rollup`` of its report)."""
+
+    output: str
+    unit: str | None
+    zero_units: tuple[str, ...]
+    excluded: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    output_report: FileReport | None
+
+
+@attrs.frozen
+class AggregationReport:
+    """The report of ``forms aggregate``: one JSON shape, read back with ``from_json``.
+
+    ``files`` are the inputs' validation reports (as in ``forms validate``);
+    ``units`` every file given, included or left out and why; ``problems`` the
+    roll-up's own (duplicates); ``written`` whether the workbook was written.
+    """
+
+    files: tuple[FileReport, ...]
+    include_invalid: bool
+    units: tuple[UnitEntry, ...]
+    problems: tuple[Problem, ...]
+    written: bool
+    rollup: RollUpReport | None
+
+
+@attrs.frozen
 class Aggregation:
     """The outcome of ``forms aggregate``: every input's report, the roll-up, and its own check.
 
@@ -96,6 +125,27 @@ class Aggregation:
     @property
     def excluded(self) -> tuple[str, ...]:
         return tuple(u.path for u in self.units if not u.included)
+
+    def report(self, output: str) -> AggregationReport:
+        """The record ``forms aggregate --format json`` prints; ``output`` names the workbook."""
+        rollup = None
+        if self.rollup is not None:
+            rollup = RollUpReport(
+                output=output,
+                unit=self.rollup.data.unit,
+                zero_units=self.rollup.zero_units,
+                excluded=self.excluded,
+                problems=self.rollup.problems,
+                output_report=self.output_report,
+            )
+        return AggregationReport(
+            files=self.inputs.files,
+            include_invalid=self.include_invalid,
+            units=self.units,
+            problems=self.problems,
+            written=self.raw is not None,
+            rollup=rollup,
+        )
 
     @property
     def ok(self) -> bool:

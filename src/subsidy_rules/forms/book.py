@@ -964,13 +964,17 @@ class XlsBook(Book):
 def python_cells(rows: list[list[Any]], limits: Limits) -> dict[tuple[int, int], CellData]:
     """Cells from python-calamine's rows (an empty string is an empty cell: errors were ruled out before)."""
     cells: dict[tuple[int, int], CellData] = {}
+    cap = limits.max_cells
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values, start=1):
-            if value == "" or value is None:
+            kind = type(value)
+            if kind is float:  # the common case first: a number in the data block
+                cells[(r, c)] = (NUMBER, value)
+            elif value == "" or value is None:
                 continue
-            if len(cells) >= limits.max_cells:
-                raise reject("too-large", f"more than {limits.max_cells} cells", f"单元格超过{limits.max_cells}个")
-            if isinstance(value, bool):
+            elif kind is str:
+                cells[(r, c)] = (TEXT, value)
+            elif isinstance(value, bool):
                 cells[(r, c)] = (BOOL, value)
             elif isinstance(value, int | float):
                 cells[(r, c)] = (NUMBER, value)
@@ -978,6 +982,8 @@ def python_cells(rows: list[list[Any]], limits: Limits) -> dict[tuple[int, int],
                 cells[(r, c)] = (DATE, value)
             else:
                 cells[(r, c)] = (TEXT, str(value))
+        if len(cells) > cap:
+            raise reject("too-large", f"more than {cap} cells", f"单元格超过{cap}个")
     return cells
 
 

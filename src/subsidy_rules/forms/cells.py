@@ -25,6 +25,10 @@ from decimal import Decimal, InvalidOperation
 
 import attrs
 
+from subsidy_rules.core.errors import UnknownCodeError
+from subsidy_rules.core.text import fold
+from subsidy_rules.issues import taxonomy
+
 #: Longest text the number parser looks at; longer text is not a number.
 MAX_NUMBER_TEXT = 40
 #: Largest magnitude accepted in any numeric cell (a 万元 amount of 10¹⁵ is not a subsidy).
@@ -152,3 +156,15 @@ def quantize_text(value: Decimal) -> str:
         return format(value, "f")
     except (InvalidOperation, ValueError):  # pragma: no cover - finite decimals always format
         return str(value)
+
+
+def issue_type_code(text: str) -> str | None:
+    """The taxonomy code a 问题类型 cell names: its code or its Chinese name (folded); None when unknown."""
+    try:
+        return taxonomy().lookup(text).code
+    except UnknownCodeError:
+        folded = fold(text)
+        for issue in taxonomy():
+            if fold(issue.name_zh) == folded:
+                return issue.code
+        return None

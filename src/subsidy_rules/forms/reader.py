@@ -50,6 +50,7 @@ from subsidy_rules.forms.cells import (
     MAX_MAGNITUDE,
     as_date,
     decimal_places,
+    issue_type_code,
     number_from_cell,
     parse_text_date,
     parse_text_number,
@@ -812,8 +813,6 @@ class _Reader:
             )  # fmt: skip
             return None
         if kind_ is ColumnKind.ISSUE_TYPE:
-            from subsidy_rules.forms.validate import issue_type_code
-
             code = issue_type_code(text)
             if code is None:
                 self.add("unknown-issue-type", row, col, value=text, **where)

@@ -30,17 +30,14 @@ from pathlib import Path
 
 import attrs
 
-from subsidy_rules.core.errors import UnknownCodeError
 from subsidy_rules.core.provenance import Provenance
-from subsidy_rules.core.text import fold
-from subsidy_rules.forms.cells import quantize_text
+from subsidy_rules.forms.cells import issue_type_code, quantize_text
 from subsidy_rules.forms.data import TOTALS_KEY, CellValue, FormData
 from subsidy_rules.forms.geometry import Geometry, a1
 from subsidy_rules.forms.model import BlankRule, ColumnKind, FormLayout, Relation
 from subsidy_rules.forms.problems import FileReport, Problem, Severity, problem
 from subsidy_rules.forms.reader import ReadResult, read_bytes
 from subsidy_rules.forms.safety import Limits
-from subsidy_rules.issues import taxonomy
 
 
 @attrs.frozen
@@ -180,18 +177,6 @@ def check_totals(
             )
         )
     return problems
-
-
-def issue_type_code(text: str) -> str | None:
-    """The taxonomy code a 问题类型 cell names: its code or its Chinese name (folded); None when unknown."""
-    try:
-        return taxonomy().lookup(text).code
-    except UnknownCodeError:
-        folded = fold(text)
-        for issue in taxonomy():
-            if fold(issue.name_zh) == folded:
-                return issue.code
-        return None
 
 
 def check_issue_types(

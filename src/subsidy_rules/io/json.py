@@ -564,6 +564,12 @@ def loads_document(text: str | bytes, *, source: str = "<json>") -> dict[str, An
     return data
 
 
+def loads_record(text: str | bytes, cls: type[T], *, source: str = "<json>") -> T:
+    """Read a document whose payload is one record of ``cls`` (what ``emit_json(to_json(record))`` printed)."""
+    body = {k: v for k, v in loads_document(text, source=source).items() if k != "schema_version"}
+    return from_json(body, cls, source=source)
+
+
 def read_document(source: str | Path) -> dict[str, Any]:
     """:func:`loads_document` of a file (``-``: standard input)."""
     raw, name = read_input_bytes(source)

@@ -346,7 +346,10 @@ def entitlement_months(c: Context) -> Table:
 
 def _entitlement(c: Context) -> Table:
     if "entitlement" not in c.shared:
+        # only the months some check can report: no entitlement, or paid other than entitled (kept small:
+        # writing every person-month into the temp table cost more than the three checks reading it)
         expr = entitlement_months(c)
+        expr = expr.filter(lambda t: t.entitled_fen.isnull() | (t.paid_fen != t.entitled_fen))
         c.shared["entitlement"] = expr if c.materialise is None else c.materialise("entitlement_months", expr)
     return c.shared["entitlement"]
 

@@ -286,7 +286,7 @@ def _typed(
             return v, f"({raw} IS NOT NULL AND {d} IS NULL)"
         # the usual "YYYY-MM" read as two integers (no date is built); other spellings through strptime
         y, m = f"TRY_CAST(substr({raw}, 1, 4) AS INTEGER)", f"TRY_CAST(substr({raw}, 6, 2) AS INTEGER)"
-        plain = f"(length({raw}) = 7 AND substr({raw}, 5, 1) = '-' AND {m} BETWEEN 1 AND 12 AND {y} >= 1000)"
+        plain = _plain_month(raw)
         d = f"CAST(try_strptime({raw}, {_MONTH_FORMATS}) AS DATE)"
         v = f"CAST(CASE WHEN {plain} THEN {y} * 12 + {m} - 1 ELSE year({d}) * 12 + month({d}) - 1 END AS INTEGER)"
         return v, f"({raw} IS NOT NULL AND {v} IS NULL)"
@@ -456,7 +456,8 @@ def load(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, workd
 
 def _plain_month(raw: str) -> str:
     return (
-        f"(length({raw}) = 7 AND substr({raw}, 5, 1) = '-' AND TRY_CAST(substr({raw}, 6, 2) AS INTEGER) BETWEEN 1 AND 12"
+        f"(length({raw}) = 7 AND substr({raw}, 5, 1) = '-'"
+        f" AND TRY_CAST(substr({raw}, 6, 2) AS INTEGER) BETWEEN 1 AND 12"
         f" AND TRY_CAST(substr({raw}, 1, 4) AS INTEGER) >= 1000)"
     )
 
@@ -494,7 +495,8 @@ def _kept_value(f: Field, col: str | None, typ: str, value: str, facts: set[str]
     if f.name == "id_number":
         return text if f"upper:{f.name}" in facts else f"upper({text})"
     if f.type is FieldType.MONTH and f"plain:{f.name}" in facts:
-        return f"CAST(CAST(substr({text}, 1, 4) AS INTEGER) * 12 + CAST(substr({text}, 6, 2) AS INTEGER) - 1 AS INTEGER)"
+        y, m = f"CAST(substr({text}, 1, 4) AS INTEGER)", f"CAST(substr({text}, 6, 2) AS INTEGER)"
+        return f"CAST({y} * 12 + {m} - 1 AS INTEGER)"
     if f.required and (f.type is FieldType.TEXT or value == _text_expr(col, typ)):
         return text  # a required text, or a code column whose values are all codes already
     return value

@@ -73,7 +73,9 @@ _OTHER_REASONS = {
 def _reason_text(code: str) -> str:
     conditions = shared_data()[0]
     if code in conditions:
-        return conditions[code].text_zh
+        # A condition is worded as what must hold ("当月未正规就业"); what ended the
+        # entitlement is that it stopped holding.
+        return f"不再满足“{conditions[code].text_zh}”"
     return _OTHER_REASONS.get(code, code)
 
 
