@@ -296,3 +296,19 @@ def test_a_parquet_ledger_with_lower_case_ids_and_other_month_spellings_gives_th
     assert [(f.finding_id, f.amount_yuan, f.evidence) for f in b.findings] == [
         (f.finding_id, f.amount_yuan, f.evidence) for f in a.findings
     ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_repeated_payment_id_rejects_the_later_rows_only(tmp_path: Path, fmt: str) -> None:
+    # Rows 2 and 3 (records 1 and 2) take record 0's payment id: the first occurrence is kept, the two
+    # later ones are rejected as duplicates, each on its own line (header = line 1, so lines 3 and 4).
+    rows, _ = build(2)
+    ledger = rows["ledger"]
+    first = ledger[0]["payment_id"]
+    ledger[1]["payment_id"] = ledger[2]["payment_id"] = first
+    paths = write(rows, tmp_path, fmt=fmt, headers="en")
+    result = audit(paths["ledger"], {}, as_of=AS_OF, only=["date-order"])
+    dups = [p for p in result.problems if p.code == "audit-duplicate-payment-id"]
+    assert [(p.place.line, p.place.record) for p in dups] == [(3, first), (4, first)]
+    read = next(i for i in result.inputs if i.kind == "ledger")
+    assert read.rows_read - read.rows_kept == 4  # the two duplicates and the sample's two planted bad rows

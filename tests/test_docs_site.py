@@ -178,3 +178,13 @@ def test_the_home_page_links_the_guides_and_every_section(site: Path) -> None:
     for rel in ("guides/10-auditor.html", "programs/index.html", "rules/index.html", "parameters/index.html",
                 "issues/index.html", "detectors/index.html", "forms/index.html", "documents/index.html"):
         assert rel in hrefs, rel
+
+
+def test_a_form_column_open_to_dozens_of_issue_types_lists_them_once_under_the_table(site: Path) -> None:
+    # 重庆 问题清单 columns 2, 4 and 5 each take any of the 40-odd issue types: listed in the
+    # cells they made a phone row 1,400 px tall. The cells now give the count and link to one list.
+    html = _text(site, "forms/chongqing-2023-problem-list.html")
+    assert html.count('id="col-2-issues"') == 1
+    assert "（第 4、5 栏同）可填的问题类型" in html
+    assert html.count('个问题类型（见表下）</a>') == 3
+    assert html.count('href="../issues/payment.late.html"') == 1

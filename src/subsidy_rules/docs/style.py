@@ -60,6 +60,11 @@ EXTRA_CSS = """\
 /* Links in running text are underlined, not told apart by colour alone (WCAG 1.4.1). */
 .md-typeset a:not(.headerlink):not(.md-button) { text-decoration: underline; text-underline-offset: .15em; }
 .md-typeset__scrollwrap:focus { outline: 2px solid var(--md-accent-fg-color); }
+/* Readers who ask their system for less motion get no fades or slides. */
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after { transition-duration: 0s !important; animation-duration: 0s !important;
+        scroll-behavior: auto !important; }
+}
 /* Print: content only, tables not cut, links keep their text. */
 @media print {
   .md-header, .md-tabs, .md-sidebar, .md-footer, .md-search, .md-top, .headerlink { display: none !important; }

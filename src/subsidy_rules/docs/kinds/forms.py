@@ -29,6 +29,8 @@ _KIND_ZH = {
 }
 
 _PICTURE_ROWS = 3
+#: More issue types than this for one column are listed under the columns table, not in its cell.
+LONG_ISSUE_LIST = 8
 
 
 def _h(text: str) -> str:
@@ -128,12 +130,20 @@ class FormPage:
             out.append(f"原文没有印出栏次，这里按印刷顺序编号{_rec(site, lay.column_numbers)}。\n\n")
         group_of = {n: g for g in lay.groups for n in range(g.first, g.last + 1)}
         rows = []
+        # A column that takes any of many issue types (a 问题类型 column: 40-odd) listed in its cell
+        # made a phone row 1,400 px tall; such lists go under the table, the cell links to them.
+        long_lists: dict[str, tuple[int, str, list[int]]] = {}  # the list → first column, its label, the others
         for col in lay.columns:
             g = group_of.get(col.number)
             it = items.get(str(col.number))
             nodes = "、".join(
                 site.link_or_text("issue", c, tx.get(c).name_zh if c in tx else c) for c in it.nodes
             ) if it else ""
+            if it and len(it.nodes) > LONG_ISSUE_LIST:
+                first, _, others = long_lists.setdefault(nodes, (col.number, t(col.label), []))
+                if first != col.number:
+                    others.append(col.number)
+                nodes = f"[{len(it.nodes)} 个问题类型（见表下）](#col-{first}-issues)"
             unit = t(col.unit or "") + (f"，{col.decimals} 位小数" if col.decimals else "")
             rows.append([
                 f'<span id="col-{col.number}"></span>{col.number}',
@@ -145,6 +155,10 @@ class FormPage:
                 nodes,
             ])
         out.append(table(["栏次", "分组", "栏目", "类型", "单位", "对应问题类型"], rows))
+        for nodes, (number, label, others) in long_lists.items():
+            same = f"（第 {'、'.join(map(str, others))} 栏同）" if others else ""
+            out.append(heading(3, f"第 {number} 栏“{label}”{same}可填的问题类型", f"col-{number}-issues"))
+            out.append(nodes + "\n")
         if lay.rows.rows:
             out.append(heading(2, "固定行", "rows"))
             rrows = []
