@@ -33,7 +33,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -297,6 +297,22 @@ def month_span(start: date, end: date | None) -> tuple[int, int]:
     return month_index(start), OPEN if end is None else month_index(end)
 
 
+class _Dated(Protocol):
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date | None: ...
+
+
+def start_covering(spells: Iterable[_Dated], m: int) -> date | None:
+    """The start date of the first spell that touches month index ``m``."""
+    for spell in spells:
+        lo, hi = month_span(spell.start, spell.end)
+        if lo <= m <= hi:
+            return spell.start
+    return None
+
+
 class CaseFacts:
     """A case as known on ``as_of``, indexed by month, with its data problems."""
 
@@ -473,25 +489,11 @@ class CaseFacts:
         """The date of the event behind condition ``cid`` failing in month ``m``, when the case has one."""
         case = self.case
         if cid == "not-formally-employed" or cid == "not-employed-elsewhere":
-            return next(
-                (
-                    s.start
-                    for s in case.formal_employment
-                    if month_span(s.start, s.end)[0] <= m <= month_span(s.start, s.end)[1]
-                ),
-                None,
-            )
+            return start_covering(case.formal_employment, m)
         if cid == "alive":
             return case.death
         if cid == "no-suspension":
-            return next(
-                (
-                    x.start
-                    for x in case.suspensions
-                    if month_span(x.start, x.end)[0] <= m <= month_span(x.start, x.end)[1]
-                ),
-                None,
-            )
+            return start_covering(case.suspensions, m)
         if cid == "no-pension":
             return case.pension_start
         if cid == "before-retirement":
