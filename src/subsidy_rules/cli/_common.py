@@ -6,8 +6,13 @@ Exit codes (other scripts rely on them):
 * ``1`` — ran, and found problems (``sys.exit(EXIT_PROBLEMS)`` from the command);
 * ``2`` — could not run: bad arguments, unreadable input, any unexpected
   error. Never a traceback (``subsidy-rules --debug …`` shows it);
-* ``130`` — interrupted by Ctrl-C; outputs written through
-  :mod:`subsidy_rules.io.files` leave no partial file.
+* ``130`` — interrupted by Ctrl-C, ``143`` — stopped by SIGTERM; outputs
+  written through :mod:`subsidy_rules.io.files` leave no partial file, and
+  the temporary folders of the run are removed (:mod:`subsidy_rules.cli._signals`).
+  An interruption that a library turned into its own exception (DuckDB's
+  ``Query interrupted``) is still an interruption, never an internal error.
+* A closed standard output (``subsidy-rules programs list | head -1``) ends
+  the run quietly with exit 0: the reader has what it wanted.
 
 With ``--format json`` an exit-2 (or 130) run still prints a JSON document
 on stdout: ``{"schema_version", "error": {"code", "message", "message_en",
@@ -36,6 +41,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
+from subsidy_rules.cli import _signals
 from subsidy_rules.core.errors import DataFileError, NoValueInForceError, SubsidyRulesError, UnknownCodeError
 from subsidy_rules.core.month import Month
 from subsidy_rules.core.problem import Problem
@@ -48,6 +54,7 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_CANNOT_RUN = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 #: Set by ``--format``'s callback so the error handler knows how to answer.
 _FORMAT: contextvars.ContextVar[str | None] = contextvars.ContextVar("subsidy_rules_format", default=None)
@@ -159,6 +166,61 @@ def output_option(
     return decorator
 
 
+# -- every file a command reads passes one guard first -------------------------------------------
+
+#: Parameters that name outputs, not inputs (the guard leaves them alone).
+_OUTPUT_PARAMS = frozenset({"output", "output_alias"})
+
+
+def _named_files(param: click.Parameter, value: Any) -> list[str]:
+    """The file names an input parameter's value holds (``KIND=FILE`` pairs give their FILE)."""
+    values = value if isinstance(value, list | tuple) else [value]
+    out: list[str] = []
+    for item in values:
+        if item is None:
+            continue
+        text = str(item)
+        if isinstance(param.type, click.Path):
+            out.append(text)
+        elif param.name == "rosters" and "=" in text:  # audit run --roster KIND=FILE
+            out.append(text.partition("=")[2])
+    return [name for name in out if name and name != "-"]
+
+
+def guard_params(command: click.Command, params: dict[str, Any]) -> None:
+    """Pass every input file named on the command line through :func:`subsidy_rules.io.files.guard_input`."""
+    from subsidy_rules.io.files import guard_input
+
+    for param in command.params:
+        if param.name is None or param.name in _OUTPUT_PARAMS or param.name not in params:
+            continue
+        for name in _named_files(param, params[param.name]):
+            guard_input(name)
+
+
+def guard_inputs(group: click.Group) -> None:
+    """Wrap every command under ``group`` so its input files are guarded before it runs (see :func:`guard_params`).
+
+    Commands whose inputs are free arguments (``forms validate FORM_ID FILE...``)
+    guard them themselves with :func:`subsidy_rules.io.files.guard_input`.
+    """
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            guard_inputs(command)
+            continue
+        callback = command.callback
+        if callback is None or getattr(callback, "__guarded__", False):
+            continue
+
+        def guarded(*args: Any, _guarded_command: click.Command = command, _guarded_callback: Any = callback, **kwargs: Any) -> Any:
+            guard_params(_guarded_command, kwargs)
+            return _guarded_callback(*args, **kwargs)
+
+        functools.update_wrapper(guarded, callback)
+        guarded.__guarded__ = True  # type: ignore[attr-defined]
+        command.callback = guarded
+
+
 # -- failing -------------------------------------------------------------------------------------
 
 
@@ -208,8 +270,19 @@ def _wants_debug(argv: Sequence[str]) -> bool:
     return False
 
 
+def _signal_of(exc: BaseException) -> int | None:
+    if isinstance(exc, click.Abort | _Interruption):
+        cause = exc.__cause__ or exc.__context__
+        found = _signals.signal_of(cause) if cause is not None else None
+        return found if found is not None else _signals.signal_of(KeyboardInterrupt())
+    return _signals.signal_of(exc)
+
+
 def problems_of(exc: BaseException) -> list[Problem]:
     """The problems an exception stands for, in the user's words (never a traceback)."""
+    signum = _signal_of(exc)
+    if signum is not None:
+        return [Problem.make("cli-interrupted", signal=_signals.signal_name(signum))]
     if isinstance(exc, CommandError):
         return [exc.problem]
     if isinstance(exc, DataFileError) and exc.problems:
@@ -231,8 +304,6 @@ def problems_of(exc: BaseException) -> list[Problem]:
         return [Problem.make("cli-cannot-run", reason=str(exc))]
     if isinstance(exc, click.ClickException):
         return [Problem.make("cli-usage", reason=exc.format_message())]
-    if isinstance(exc, KeyboardInterrupt | click.Abort):
-        return [Problem.make("cli-interrupted")]
     if isinstance(exc, RecursionError):
         return [Problem.make("cli-input-too-large", reason_en="nested too deeply", reason_zh="嵌套层级过深")]
     if isinstance(exc, decimal.InvalidOperation | decimal.Overflow):
@@ -262,7 +333,8 @@ def problems_of(exc: BaseException) -> list[Problem]:
 
 def report_failure(exc: BaseException, argv: Sequence[str]) -> int:
     """Say why a run stopped (stderr; stdout JSON document with ``--format json``); return the exit code."""
-    code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt | click.Abort) else EXIT_CANNOT_RUN
+    signum = _signal_of(exc)
+    code = EXIT_CANNOT_RUN if signum is None else _signals.exit_code(signum)
     try:
         _report(exc, argv)
     except Exception as inner:  # the handler itself must never end in a traceback
@@ -272,10 +344,11 @@ def report_failure(exc: BaseException, argv: Sequence[str]) -> int:
 
 def _report(exc: BaseException, argv: Sequence[str]) -> None:
     problems = problems_of(exc)
-    if _wants_debug(argv) and not isinstance(exc, click.ClickException | KeyboardInterrupt | click.Abort):
+    interrupted = _signal_of(exc) is not None
+    if _wants_debug(argv) and not interrupted and not isinstance(exc, click.ClickException):
         traceback.print_exception(exc, file=sys.stderr)
     try:
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, click.ClickException) and not interrupted:
             exc.show()  # click's own usage text and "Error: …" line
         else:
             for problem in problems:
@@ -297,8 +370,43 @@ def _exit_code(value: object) -> int:
     return EXIT_CANNOT_RUN  # sys.exit("message") – a command must use fail() instead
 
 
+class _Interruption(Exception):
+    """A signal that stopped a command, carried past click (which would print a blank line for it)."""
+
+
+class _ReaderGone(Exception):
+    """Standard output's reader went away, carried past click (which would exit 1 for it)."""
+
+
+def _broken_pipe(exc: BaseException) -> bool:
+    """True when ``exc`` is stdout's reader going away (``| head -1``)."""
+    return isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so the interpreter's final flush says nothing."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - stdout without a descriptor
+        pass
+
+
 class ContractGroup(click.Group):
     """The root group: runs a command and turns anything that escapes it into the contract's answer."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise _Interruption() from exc
+        except OSError as exc:
+            if _broken_pipe(exc):
+                raise _ReaderGone() from exc
+            raise
 
     def main(
         self,
@@ -310,13 +418,20 @@ class ContractGroup(click.Group):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         token = _FORMAT.set(None)
+        _signals.reset()
         try:
             rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) and not isinstance(rv, bool) else EXIT_OK
+            if standalone_mode:
+                sys.stdout.flush()  # a reader gone away shows here, while it can still be answered
         except SystemExit as exc:
             code = _exit_code(exc.code)
         except (Exception, KeyboardInterrupt) as exc:
-            code = report_failure(exc, argv)
+            if isinstance(exc, _ReaderGone) or (_broken_pipe(exc) and _signal_of(exc) is None):
+                _silence_stdout()
+                code = EXIT_OK
+            else:
+                code = report_failure(exc, argv)
         finally:
             _FORMAT.reset(token)
         if standalone_mode:

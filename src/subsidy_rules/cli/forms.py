@@ -27,7 +27,7 @@ from subsidy_rules.forms.loader import FORM_IDS, layout, load_layout
 from subsidy_rules.forms.model import FormLayout
 from subsidy_rules.forms.problems import FileReport, Problem
 from subsidy_rules.forms.template import render
-from subsidy_rules.io.files import atomic_write_bytes, check_extension, refuse_same_path
+from subsidy_rules.io.files import atomic_write_bytes, check_extension, guard_input, refuse_same_path
 from subsidy_rules.io.json import to_json
 from subsidy_rules.io.text import table
 
@@ -57,6 +57,7 @@ def _resolve(args: Sequence[str], layout_file: Path | None, *, want_files: bool)
     if not want_files and files:
         fail(f"unexpected argument(s): {' '.join(rest)}")
     for f in files:
+        guard_input(f)  # a FIFO, a device or an oversized file: refused before anything opens it
         if not f.is_file():
             fail(f"no such file: {f}", f"文件不存在：{f}")
     return chosen, files

@@ -13,9 +13,19 @@ References:
     openpyxl; for batch runs, a worker process with a memory cap and a kill
     turns every bomb into a per-file error).
 
+Workers die with their parent. A worker ignores SIGINT (a Ctrl-C at the
+terminal reaches the whole process group; the parent answers it and stops
+the workers) and dies quietly on SIGTERM, so an interruption never prints a
+worker's traceback. On Linux each worker also asks the kernel for SIGKILL
+when its parent dies (``prctl(PR_SET_PDEATHSIG)``), so a parent killed with
+``kill -9`` leaves no worker behind holding the caller's pipes: a script
+that captures the output gets its end of file.
+
 Limitations:
     ``RLIMIT_AS`` and ``SIGALRM`` exist on POSIX only; elsewhere the parent's
-    deadline and kill are the only guard. Results travel by pickling.
+    deadline and kill are the only guard. ``PR_SET_PDEATHSIG`` is Linux's;
+    elsewhere a worker finds its parent gone only at its next message.
+    Results travel by pickling.
 """
 
 from __future__ import annotations
@@ -58,9 +68,42 @@ def _limit_memory(memory_bytes: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+#: ``PR_SET_PDEATHSIG`` from ``<linux/prctl.h>``.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> bool:
+    """Ask the kernel for SIGKILL when the parent dies (Linux); True when that is arranged."""
+    if not sys.platform.startswith("linux"):  # pragma: no cover - platform guard
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        done = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        return False
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+    return done
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _quiet_signals() -> None:
+    """Leave SIGINT to the parent; die on SIGTERM without a traceback (then let them through)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
 def _worker_main(  # pragma: no cover - runs in the child process, where coverage does not measure
-    conn: Connection, task: Callable[[Any], Any], timeout: float, memory_bytes: int | None
+    conn: Connection, task: Callable[[Any], Any], timeout: float, memory_bytes: int | None, parent: int
 ) -> None:
+    _quiet_signals()
+    _die_with_parent(parent)
     _limit_memory(memory_bytes)
     has_alarm = hasattr(signal, "setitimer")
     if has_alarm:
@@ -99,8 +142,16 @@ def _worker_main(  # pragma: no cover - runs in the child process, where coverag
 class _Worker(Generic[T]):
     def __init__(self, ctx: Any, task: Callable[[T], Any], timeout: float, memory_bytes: int | None) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, task, timeout, memory_bytes), daemon=True)
-        self.process.start()
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, task, timeout, memory_bytes, os.getpid()), daemon=True
+        )
+        # Signals are held while the worker is forked, until it has its own handlers (no traceback window).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS) if hasattr(signal, "pthread_sigmask") else None
+        try:
+            self.process.start()
+        finally:
+            if held is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
         child.close()
         self.indices: list[int] | None = None
         self.deadline = 0.0
@@ -206,7 +257,10 @@ def run_isolated(
                         results[chunk[0]] = on_failure(items[chunk[0]], reason)
                         done[chunk[0]] = True
                     feed(pool[i])
-    finally:
+    except BaseException:  # Ctrl-C, SIGTERM, a bug: no worker outlives the batch
         for worker in pool:
-            worker.stop(kill=worker.index is not None)
+            worker.stop(kill=True)
+        raise
+    for worker in pool:
+        worker.stop(kill=worker.index is not None)
     return results

@@ -620,9 +620,12 @@ def _constant(text: str) -> Any:
 
 def read_input_bytes(source: str | Path) -> tuple[bytes, str]:
     """The bytes of ``source`` (``"-"``: standard input) and the name to report it by."""
+    from subsidy_rules.io.files import guard_input, read_stdin_bytes
+
     if str(source) == "-":
-        return sys.stdin.buffer.read(), STDIN_NAME
+        return read_stdin_bytes(), STDIN_NAME
     name = str(source)
+    guard_input(source)  # a FIFO, a device or an oversized file is refused before it is opened
     try:
         return Path(source).read_bytes(), name
     except OSError as exc:
