@@ -331,10 +331,18 @@ def problems_of(exc: BaseException) -> list[Problem]:
     return [Problem.make("cli-unexpected", reason=str(exc) or type(exc).__name__)]
 
 
+def _ignore_unraisable(unraisable: Any) -> None:
+    """``sys.unraisablehook`` after an interruption: say nothing."""
+
+
 def report_failure(exc: BaseException, argv: Sequence[str]) -> int:
     """Say why a run stopped (stderr; stdout JSON document with ``--format json``); return the exit code."""
     signum = _signal_of(exc)
     code = EXIT_CANNOT_RUN if signum is None else _signals.exit_code(signum)
+    if signum is not None:
+        # Objects the interruption abandoned (openpyxl's half-written sheets) fail in their finalizers
+        # as they are collected; that is the interruption's doing, not news: no "Exception ignored" block.
+        sys.unraisablehook = _ignore_unraisable
     try:
         _report(exc, argv)
     except Exception as inner:  # the handler itself must never end in a traceback

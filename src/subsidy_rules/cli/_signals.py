@@ -8,7 +8,9 @@ start-up is answered like one at any other time. The handler raises
 audit's temporary folder, openpyxl's temporary files are removed) and
 remembers which signal came, so an exception some library made of it
 (DuckDB turns the interruption of a running query into ``RuntimeError:
-Query interrupted``) is still reported as the interruption it is.
+Query interrupted``) is still reported as the interruption it is. A DuckDB
+query in progress is stopped with ``interrupt()``
+(:mod:`subsidy_rules.core.interrupts`).
 
 Exit codes follow the shell's convention: 130 for SIGINT (Ctrl-C), 143 for
 SIGTERM.
@@ -31,6 +33,8 @@ import signal
 import sys
 import time
 from types import FrameType
+
+from subsidy_rules.core.interrupts import interrupt_running
 
 #: Seconds after a first signal during which a second one does not interrupt the clean-up.
 GRACE_SECONDS = 2.0
@@ -58,6 +62,7 @@ def _handler(signum: int, frame: FrameType | None) -> None:
         _first_at.append(now)
     else:
         _first_at[0] = now
+    interrupt_running(frame)  # a DuckDB query in progress would otherwise run to its end
     raise Interrupted(signum)
 
 

@@ -41,8 +41,9 @@ Limitations:
     existing folder moves file by file, so a Ctrl-C in that last step can
     leave some files new and some old (never a partial file). The locks are
     advisory ``flock`` locks (POSIX); on a network file system that does not
-    support them, two runs are not kept apart. The ``.NAME.lock`` file
-    stays beside the output (it is empty).
+    support them, two runs are not kept apart. The ``.NAME.lock`` file is
+    removed when the run ends; after ``kill -9`` it stays (empty) until the
+    next run of the same output.
 """
 
 from __future__ import annotations
@@ -342,6 +343,8 @@ def staged_directory(target: Path | str) -> Iterator[Path]:
         finally:
             shutil.rmtree(staged, ignore_errors=True)
     finally:
+        with contextlib.suppress(OSError):  # the next run makes a fresh one (and checks it got that one)
+            _lock_name(parent / out.name).unlink()
         os.close(lock)
 
 
