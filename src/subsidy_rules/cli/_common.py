@@ -44,7 +44,7 @@ import click
 from subsidy_rules.cli import _signals
 from subsidy_rules.core.errors import DataFileError, NoValueInForceError, SubsidyRulesError, UnknownCodeError
 from subsidy_rules.core.month import Month
-from subsidy_rules.core.problem import Problem
+from subsidy_rules.core.problem import FIELD_LIMIT, Problem, show_value
 from subsidy_rules.io.json import dumps, error_payload
 
 P = ParamSpec("P")
@@ -357,6 +357,7 @@ def _report(exc: BaseException, argv: Sequence[str]) -> None:
         traceback.print_exception(exc, file=sys.stderr)
     try:
         if isinstance(exc, click.ClickException) and not interrupted:
+            exc.message = show_value(exc.message, FIELD_LIMIT)  # a 100 KB argument is quoted by its prefix
             exc.show()  # click's own usage text and "Error: …" line
         else:
             for problem in problems:

@@ -7,6 +7,7 @@ import sys
 import click
 
 from subsidy_rules.cli._common import EXIT_PROBLEMS, emit_json, format_option
+from subsidy_rules.core.problem import FIELD_LIMIT, show_value
 from subsidy_rules.io.json import to_json
 from subsidy_rules.io.text import table
 from subsidy_rules.programs import Program, catalogue
@@ -113,6 +114,6 @@ def find(text: str, fmt: str) -> None:
         click.echo(table(["code", "名称", "match"], [[m.program.code, m.program.name_zh, m.how] for m in matches]))
     else:
         hint = f" Did you mean: {'、'.join(suggestions)}?" if suggestions else ""
-        click.echo(f"No program matches {text!r}.{hint}")
+        click.echo(f"No program matches {show_value(text, FIELD_LIMIT)!r}.{hint}")
     if not matches:
         sys.exit(EXIT_PROBLEMS)

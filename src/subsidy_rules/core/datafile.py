@@ -47,11 +47,56 @@ def load_toml(source: Path | str, *, text: str | None = None) -> dict[str, Any]:
             raise DataFileError([_file_problem(name, "data-not-utf8", offset=exc.start)]) from None
     try:
         return tomllib.loads(text, parse_float=Decimal)
+    except ValueError as exc:
+        if isinstance(exc, tomllib.TOMLDecodeError) or "integer string conversion" not in str(exc):
+            raise DataFileError([_file_problem(name, "data-syntax", format="TOML", reason=exc)]) from None
+        # Python refuses to turn more than 4,300 digits into an int; say which key holds them.
+        raise DataFileError(_overlong_integers(name, text)) from None
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError([_file_problem(name, "data-syntax", format="TOML", reason=exc)]) from None
     except RecursionError:
         # tomllib recurses once per nesting level; a hostile file nests 200,000 deep.
         raise DataFileError([_file_problem(name, "data-too-deep", limit="Python's recursion limit")]) from None
+
+
+#: Python's limit on digits converted to an int (``sys.get_int_max_str_digits``; the TOML reader meets it).
+_INT_DIGITS = 4300
+_LONG_INT = re.compile(r"([=\[,]\s*)([+-]?[0-9][0-9_]{%d,})" % (_INT_DIGITS - 1))
+_MARK = "__subsidy_rules_too_long_integer_"
+
+
+def _marked_paths(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _marked_paths(value, key_path(path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _marked_paths(value, key_path(path, i))
+    elif isinstance(data, str) and data.startswith(_MARK):
+        yield path, data.removeprefix(_MARK)
+
+
+def _overlong_integers(name: str, text: str) -> list[Problem]:
+    """One problem per integer too long to convert, at its key path (at its line when that cannot be found)."""
+    found: list[int] = []
+
+    def mark(m: re.Match[str]) -> str:
+        found.append(len(m.group(2).lstrip("+-").replace("_", "")))
+        return f'{m.group(1)}"{_MARK}{len(found) - 1}"'
+
+    try:
+        marked = tomllib.loads(_LONG_INT.sub(mark, text), parse_float=Decimal)
+        places = [(path, int(i)) for path, i in _marked_paths(marked)]
+    except ValueError:  # pragma: no cover - a long digit run the substitution could not isolate
+        places = []
+    if not places:
+        where = _LONG_INT.search(text)
+        line = text.count("\n", 0, where.start(2)) + 1 if where else None
+        return [Problem.make("data-number-too-long", place=Place(file=name, line=line), digits="> 4300", limit=_INT_DIGITS)]
+    return [
+        Problem.make("data-number-too-long", place=Place(file=name, path=path), digits=found[i], limit=_INT_DIGITS)
+        for path, i in places
+    ]
 
 
 def _file_problem(name: str, code: str, **fields: Any) -> Problem:

@@ -16,7 +16,9 @@ References:
 
 Limitations:
     Messages are fixed templates filled with ``str.format``; a caller who
-    needs other wording maps the code.
+    needs other wording maps the code. Each field is cut to
+    :data:`FIELD_LIMIT` characters (``value`` to 80): a message never
+    repeats more than a short prefix of a huge input.
 """
 
 from __future__ import annotations
@@ -157,10 +159,14 @@ class Problem:
         return f"{where}: {self.message_en}" if where else self.message_en
 
 
-def show_value(value: object) -> str:
-    """A value as a report repeats it: text, at most 80 characters."""
+def show_value(value: object, limit: int = 80) -> str:
+    """A value as a report repeats it: text, at most ``limit`` characters (a short prefix of a huge one)."""
     text = str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+#: Longest text a message template takes from one field: a reason quoting a 100 KB argument stays short.
+FIELD_LIMIT = 240
 
 
 _FORMATTER = string.Formatter()
@@ -185,7 +191,7 @@ def _fill(template: str, values: Mapping[str, object], lang: str) -> str:
             value = repr(value)
         elif conversion == "s":
             value = str(value)
-        out.append(format(value, spec or ""))
+        out.append(show_value(format(value, spec or ""), FIELD_LIMIT))
     return "".join(out)
 
 

@@ -70,7 +70,8 @@ def parse_decimal(raw: Any) -> Decimal:
             raise ValueFormatError(f"more than {MAX_DIGITS} digits", f"位数超过 {MAX_DIGITS} 位")
         return Decimal(raw)
     if isinstance(raw, Decimal):
-        if not raw.is_finite() or _too_long(str(raw)):
+        # 1e999999 has few digits but no place in a policy (and 10**999999 cannot be computed with)
+        if not raw.is_finite() or _too_long(str(raw)) or not -MAX_DIGITS <= raw.adjusted() <= MAX_DIGITS:
             raise ValueFormatError("expected a finite number of reasonable size", "应为有限且位数合理的数值")
         return raw
     if isinstance(raw, str) and (m := _DECIMAL_TEXT.match(raw)):
