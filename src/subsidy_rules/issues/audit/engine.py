@@ -185,19 +185,15 @@ def _helpers(
             days.append(d)
             wds.append(n)
             dls.append(cache[key])
-        for year in years:
-            if not workdays.covered(year):
-                cnt = con.execute(
-                    "SELECT count(*) FROM ledger WHERE applied_on IS NOT NULL AND (year(applied_on) = ? OR year"
-                    "(paid_on) = ?)",
-                    [year, year],
-                ).fetchall()[0]
-                if cnt and cnt[0]:
-                    problems.append(
-                        Problem.make(
-                            "audit-calendar-not-covered", place=Place(field="applied_on"), year=year, count=cnt[0]
-                        )
-                    )
+        # one scan for the year pairs present (a 9999-12-31 must not mean a query per year in between)
+        pairs = con.execute(
+            "SELECT year(applied_on), year(paid_on), count(*) FROM ledger WHERE applied_on IS NOT NULL GROUP BY ALL"
+        ).fetchall()
+        for year in workdays.uncovered(y for pair in pairs for y in pair[:2] if y is not None):
+            cnt = sum(n for ya, yp, n in pairs if year in (ya, yp))
+            problems.append(
+                Problem.make("audit-calendar-not-covered", place=Place(field="applied_on"), year=year, count=cnt)
+            )
         early = con.execute(
             "SELECT min(applied_on), count(*) FROM ledger WHERE applied_on IS NOT NULL AND applied_on < ?",
             [_first_deadline(ps)],

@@ -11,6 +11,12 @@ without any is a year the package does not know yet. Asking about an
 uncovered year raises :class:`CalendarNotCoveredError` — it is never
 treated as "weekends only".
 
+Only the years asked for are built, and never a year outside the package's
+range (``holidays.China``: 1950–2100): a ledger date such as 9999-12-31 (the
+"no end" placeholder of HR exports) is answered "not covered" at once — the
+audit reports its rows (``audit-calendar-not-covered``) instead of computing
+eight thousand years of calendar.
+
 Deadline counting (seed 004 二（三）9 "确保在20个工作日内完成补贴发放"): the
 application day is not counted; the next working day is day 1; a payment on
 the N-th working day is on time, one later is late.
@@ -35,8 +41,16 @@ class CalendarNotCoveredError(SubsidyRulesError, LookupError):
         self.year = year
 
 
+#: The years ``holidays.China`` can speak about at all; nothing outside is ever asked of it.
+PACKAGE_YEARS = range(
+    int(getattr(holidays.China, "start_year", 1950)), int(getattr(holidays.China, "end_year", 2100)) + 1
+)
+
+
 @cache
 def _year(year: int) -> tuple[frozenset[date], frozenset[date]]:
+    if year not in PACKAGE_YEARS:
+        return frozenset(), frozenset()
     cn = holidays.country_holidays("CN", years=year)
     off = frozenset(d for d in cn if d.year == year)
     extra = frozenset(d for d in getattr(cn, "weekend_workdays", ()) if d.year == year)
@@ -50,6 +64,11 @@ def covered(year: int) -> bool:
 
 def covered_years() -> tuple[int, ...]:
     return tuple(y for y in range(1990, date.today().year + 3) if covered(y))
+
+
+def uncovered(years: Iterable[int]) -> list[int]:
+    """The years among ``years`` the calendar does not cover, in order (each asked once)."""
+    return sorted(y for y in set(years) if not covered(y))
 
 
 def is_working_day(day: date) -> bool:
