@@ -261,7 +261,9 @@ def test_the_forms_workers_die_with_a_parent_killed_by_sigkill_so_a_capturing_ca
     assert not any(_alive(w) for w in workers)
 
 
-def test_a_run_killed_with_sigkill_leaves_nothing_the_next_run_trips_on(sample: dict[str, Path], tmp_path: Path) -> None:
+def test_a_run_killed_with_sigkill_leaves_nothing_the_next_run_trips_on(
+    sample: dict[str, Path], tmp_path: Path
+) -> None:
     work = tmp_path / "work"
     work.mkdir()
     out = work / "out"

@@ -17,6 +17,7 @@ start-up is answered with one line too.
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +36,7 @@ def __getattr__(name: str) -> Any:
 
 
 def _stopped(exc: BaseException) -> int:
-    signum = _signals.signal_of(exc) or int(_signals.signal.SIGINT)
+    signum = _signals.signal_of(exc) or int(signal.SIGINT)
     _signals.say_interrupted(signum)
     return _signals.exit_code(signum)
 

@@ -212,7 +212,9 @@ def guard_inputs(group: click.Group) -> None:
         if callback is None or getattr(callback, "__guarded__", False):
             continue
 
-        def guarded(*args: Any, _guarded_command: click.Command = command, _guarded_callback: Any = callback, **kwargs: Any) -> Any:
+        def guarded(
+            *args: Any, _guarded_command: click.Command = command, _guarded_callback: Any = callback, **kwargs: Any
+        ) -> Any:
             guard_params(_guarded_command, kwargs)
             return _guarded_callback(*args, **kwargs)
 
@@ -357,7 +359,7 @@ def _report(exc: BaseException, argv: Sequence[str]) -> None:
         traceback.print_exception(exc, file=sys.stderr)
     try:
         if isinstance(exc, click.ClickException) and not interrupted:
-            exc.message = show_value(exc.message, FIELD_LIMIT)  # a 100 KB argument is quoted by its prefix
+            exc.message = show_value(exc.message, FIELD_LIMIT)  # type: ignore[misc] # a 100 KB argument: its prefix
             exc.show()  # click's own usage text and "Error: …" line
         else:
             for problem in problems:

@@ -61,7 +61,7 @@ def load_toml(source: Path | str, *, text: str | None = None) -> dict[str, Any]:
 
 #: Python's limit on digits converted to an int (``sys.get_int_max_str_digits``; the TOML reader meets it).
 _INT_DIGITS = 4300
-_LONG_INT = re.compile(r"([=\[,]\s*)([+-]?[0-9][0-9_]{%d,})" % (_INT_DIGITS - 1))
+_LONG_INT = re.compile(r"([=\[,]\s*)([+-]?[0-9][0-9_]{" + str(_INT_DIGITS - 1) + r",})")
 _MARK = "__subsidy_rules_too_long_integer_"
 
 
@@ -92,7 +92,8 @@ def _overlong_integers(name: str, text: str) -> list[Problem]:
     if not places:
         where = _LONG_INT.search(text)
         line = text.count("\n", 0, where.start(2)) + 1 if where else None
-        return [Problem.make("data-number-too-long", place=Place(file=name, line=line), digits="> 4300", limit=_INT_DIGITS)]
+        place = Place(file=name, line=line)
+        return [Problem.make("data-number-too-long", place=place, digits=f"> {_INT_DIGITS}", limit=_INT_DIGITS)]
     return [
         Problem.make("data-number-too-long", place=Place(file=name, path=path), digits=found[i], limit=_INT_DIGITS)
         for path, i in places

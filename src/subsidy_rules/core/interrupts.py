@@ -78,5 +78,5 @@ def interrupt_running(frame: FrameType | None) -> int:
     targets += [c for c in connections_in(frame, kind) if id(c) not in ids]
     for connection in targets:
         with contextlib.suppress(Exception):  # a closed connection
-            connection.interrupt()
+            connection.interrupt()  # type: ignore[attr-defined]
     return len(targets)

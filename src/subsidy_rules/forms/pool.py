@@ -80,7 +80,7 @@ def _die_with_parent(parent: int) -> bool:
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        done = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        done = bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
     except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
         return False
     if os.getppid() != parent:  # the parent died before the request was made

@@ -193,7 +193,16 @@ def check_output_file(path: Path | str) -> Path:
 
 @contextlib.contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
-    """A temporary path beside ``path``; on success it replaces ``path``, on any failure it is removed."""
+    """A temporary path beside ``path``; on success it replaces ``path``, on any failure it is removed.
+
+    A writer that left the temporary file untouched (it wrote nothing) is an error: ``path`` is kept.
+    """
+    with _atomic_path(path, empty_ok=False) as temp:
+        yield temp
+
+
+@contextlib.contextmanager
+def _atomic_path(path: Path | str, *, empty_ok: bool) -> Iterator[Path]:
     target = check_output_file(path)
     if target.parent != Path() and not target.parent.is_dir():
         raise _unwritable(target, FileNotFoundError(2, "the folder does not exist"))
@@ -206,7 +215,12 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     try:
         _try_lock(holder)
         clean_leftovers(target)
+        created = os.fstat(holder)
         yield temp
+        if not empty_ok:
+            now = os.stat(temp)
+            if now.st_size == 0 and now.st_mtime_ns == created.st_mtime_ns:
+                raise FileNotFoundError(2, "nothing was written")
         os.replace(temp, target)
     except OSError as exc:
         temp.unlink(missing_ok=True)
@@ -221,7 +235,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
 @contextlib.contextmanager
 def atomic_output(path: Path | str) -> Iterator[BinaryIO]:
     """An open binary file that becomes ``path`` only if the ``with`` block completes."""
-    with atomic_path(path) as temp:
+    with _atomic_path(path, empty_ok=True) as temp:
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_TRUNC)
         except OSError as exc:
@@ -425,9 +439,10 @@ def read_stdin_bytes(*, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
         info = os.fstat(stream.fileno())
     except (OSError, ValueError, AttributeError):
         info = None
-    if info is not None and stat.S_IFMT(info.st_mode) in (stat.S_IFCHR, stat.S_IFBLK, stat.S_IFSOCK):
-        if not os.isatty(stream.fileno()):
-            _refuse_kind("<standard input>", info.st_mode)
+    # a terminal is read as typed; /dev/zero would never end
+    device = info is not None and stat.S_IFMT(info.st_mode) in (stat.S_IFCHR, stat.S_IFBLK)
+    if info is not None and device and not os.isatty(stream.fileno()):
+        _refuse_kind("<standard input>", info.st_mode)
     if info is not None and stat.S_ISREG(info.st_mode):
         _refuse_size("<standard input>", info.st_size, limit)
     data = stream.read(limit + 1)

@@ -39,7 +39,6 @@ from __future__ import annotations
 import enum
 import json
 import re
-import sys
 import types
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date

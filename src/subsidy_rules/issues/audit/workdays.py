@@ -42,9 +42,8 @@ class CalendarNotCoveredError(SubsidyRulesError, LookupError):
 
 
 #: The years ``holidays.China`` can speak about at all; nothing outside is ever asked of it.
-PACKAGE_YEARS = range(
-    int(getattr(holidays.China, "start_year", 1950)), int(getattr(holidays.China, "end_year", 2100)) + 1
-)
+_CHINA = holidays.country_holidays("CN")
+PACKAGE_YEARS = range(int(getattr(_CHINA, "start_year", 1950)), int(getattr(_CHINA, "end_year", 2100)) + 1)
 
 
 @cache
