@@ -381,6 +381,22 @@ def _exit_code(value: object) -> int:
     return EXIT_CANNOT_RUN  # sys.exit("message") – a command must use fail() instead
 
 
+#: Spark's configuration for runs without --debug: errors only, no stage bars (``cli/data/spark-conf``).
+SPARK_CONF_DIR = Path(__file__).resolve().parent / "data" / "spark-conf"
+
+
+def quiet_spark(argv: Sequence[str]) -> None:
+    """Keep Spark's log lines and stage bars off stderr unless ``--debug`` (or the caller's own SPARK_CONF_DIR).
+
+    Spark reads ``SPARK_CONF_DIR`` when its JVM starts; setting it costs
+    nothing when no command starts Spark.
+    """
+    import os
+
+    if not _wants_debug(argv) and "SPARK_CONF_DIR" not in os.environ and SPARK_CONF_DIR.is_dir():
+        os.environ["SPARK_CONF_DIR"] = str(SPARK_CONF_DIR)
+
+
 class _Interruption(Exception):
     """A signal that stopped a command, carried past click (which would print a blank line for it)."""
 
@@ -430,6 +446,7 @@ class ContractGroup(click.Group):
         argv = list(sys.argv[1:] if args is None else args)
         token = _FORMAT.set(None)
         _signals.reset()
+        quiet_spark(argv)
         try:
             rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) and not isinstance(rv, bool) else EXIT_OK

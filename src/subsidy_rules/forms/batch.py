@@ -286,9 +286,15 @@ def aggregate(
 
 
 def write_atomically(target: Path, raw: bytes) -> None:
-    """Write ``raw`` to ``target`` through a temporary file in the same folder and a rename."""
+    """Write ``raw`` to ``target`` through a temporary file in the same folder and a rename.
+
+    The file gets the mode the user's umask gives a new file (``mkstemp`` alone makes it 0600).
+    """
+    from subsidy_rules.io.files import current_umask
+
     handle, temp = tempfile.mkstemp(prefix=".~", suffix=target.suffix, dir=target.parent or Path("."))
     try:
+        os.fchmod(handle, 0o666 & ~current_umask())
         with os.fdopen(handle, "wb") as f:
             f.write(raw)
         os.replace(temp, target)
