@@ -324,3 +324,39 @@ def test_a_closed_standard_output_ends_the_run_quietly(tmp_path: Path) -> None:
         os.close(write)
     assert done.returncode in (0, 141)
     assert done.stderr == b""
+
+
+def test_sigterm_during_docs_build_removes_the_mkdocs_project_and_the_staged_site(tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = _start("", ["docs", "build", "-o", str(work / "site")], temp)
+    deadline = time.monotonic() + 120
+    while not any(p.name.startswith("subsidy-rules-docs-") for p in temp.iterdir()):  # the mkdocs project
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    rc, err = _finish(proc)
+    assert rc == 143
+    _the_one_line(err, "SIGTERM")
+    assert [p.name for p in temp.iterdir() if p.name != "jieba.cache"] == [] and _leftovers(work) == []
+
+
+def test_spark_says_nothing_on_stderr_but_errors_unless_debug(sample: dict[str, Path], tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    env = _env(tmp_path)
+    env.pop("SPARK_CONF_DIR", None)
+    done = subprocess.run(
+        [sys.executable, "-c", DRIVER.format(patch=""), *_audit_args(sample, tmp_path / "out"), "--engine", "spark",
+         "--only", "duplicate-period"],
+        capture_output=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 1, done.stderr.decode()
+    err = done.stderr.decode()
+    # The JVM launcher's own notice about its incubator module is not Spark's logging and cannot be configured.
+    lines = [line for line in err.splitlines() if line.strip() and "incubator modules" not in line]
+    assert lines == [], err
+    assert "[Stage" not in err and " WARN " not in err and "log4j" not in err

@@ -432,3 +432,25 @@ def test_a_signal_in_a_duckdb_query_stops_the_query(clean_signals: None) -> None
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
         con.close()
+
+
+def test_spark_is_quiet_unless_debug_or_the_callers_own_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    from subsidy_rules.cli._common import SPARK_CONF_DIR, quiet_spark
+
+    monkeypatch.delenv("SPARK_CONF_DIR", raising=False)
+    quiet_spark(["--debug", "audit", "run"])
+    assert "SPARK_CONF_DIR" not in os.environ
+    quiet_spark(["audit", "run"])
+    assert os.environ["SPARK_CONF_DIR"] == str(SPARK_CONF_DIR)
+    assert (SPARK_CONF_DIR / "log4j2.properties").is_file()
+    monkeypatch.setenv("SPARK_CONF_DIR", "/theirs")
+    quiet_spark(["audit", "run"])
+    assert os.environ["SPARK_CONF_DIR"] == "/theirs"
+
+
+def test_a_rolled_up_form_gets_the_users_umask(tmp_path: Path, umask_027: None) -> None:
+    from subsidy_rules.forms.batch import write_atomically
+
+    write_atomically(tmp_path / "roll-up.xlsx", b"PK")
+    assert stat.S_IMODE((tmp_path / "roll-up.xlsx").stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["roll-up.xlsx"]
