@@ -454,3 +454,21 @@ def test_a_rolled_up_form_gets_the_users_umask(tmp_path: Path, umask_027: None) 
     write_atomically(tmp_path / "roll-up.xlsx", b"PK")
     assert stat.S_IMODE((tmp_path / "roll-up.xlsx").stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["roll-up.xlsx"]
+
+
+def test_a_control_character_in_the_roll_ups_unit_never_sinks_it(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from subsidy_rules.forms.loader import layout
+    from subsidy_rules.forms.template import render
+
+    unit_file = tmp_path / "u.xlsx"
+    unit_file.write_bytes(render(layout("wuhan-2022-problem-stats")))
+    out = tmp_path / "roll-up.xlsx"
+    result = CliRunner().invoke(
+        cli, ["forms", "aggregate", "wuhan-2022-problem-stats", str(unit_file), "-o", str(out), "--unit", "江汉\x01区\x1b[31m"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output
+    texts = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("江汉区[31m" in t for t in texts)

@@ -147,7 +147,7 @@ def _echo_report(report: FileReport) -> None:
     errors = len(report.errors)
     warnings = len(report.problems) - errors
     mark = "OK  " if report.valid else "FAIL"
-    unit = f" ({report.unit})" if report.unit else ""
+    unit = f" ({batch.without_controls(report.unit)})" if report.unit else ""
     click.echo(f"{mark} {report.path}{unit}: {errors} error(s), {warnings} warning(s)")
     for p in report.problems:
         click.echo(_problem_line(p))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -225,6 +226,14 @@ def duplicates(results: Sequence[FileResult], *, severity: Severity | None = Non
     return problems
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control characters (C0, DEL, C1): what a worksheet cell and a terminal line can hold."""
+    return _CONTROLS.sub("", text)
+
+
 def aggregate(
     layout: FormLayout,
     results: Sequence[FileResult],
@@ -242,6 +251,8 @@ def aggregate(
     workbook lists every file given with its status, by relative name, and is read back and
     validated, so what leaves is known to validate cleanly. It is written atomically.
     """
+    # A control character cannot be written into a worksheet (openpyxl refuses it): the unit is kept without them.
+    unit = without_controls(unit) if unit is not None else None
     if output is not None:
         target = Path(output).resolve()
         for r in results:
@@ -256,7 +267,7 @@ def aggregate(
     entries: list[UnitEntry] = []
     for r in results:
         data = r.data
-        name = (data.unit if data is not None else None) or Path(r.report.path).stem
+        name = without_controls((data.unit if data is not None else None) or Path(r.report.path).stem)
         shown = shown_path(r.report.path, output if output is not None else relative_to)
         units = max(1, data.rolled_units) if data is not None else 1
         zero = data.is_all_zero(layout) if data is not None else False
