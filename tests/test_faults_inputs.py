@@ -465,9 +465,8 @@ def test_a_control_character_in_the_roll_ups_unit_never_sinks_it(tmp_path: Path)
     unit_file = tmp_path / "u.xlsx"
     unit_file.write_bytes(render(layout("wuhan-2022-problem-stats")))
     out = tmp_path / "roll-up.xlsx"
-    result = CliRunner().invoke(
-        cli, ["forms", "aggregate", "wuhan-2022-problem-stats", str(unit_file), "-o", str(out), "--unit", "江汉\x01区\x1b[31m"]
-    )
+    args = ["forms", "aggregate", "wuhan-2022-problem-stats", str(unit_file), "-o", str(out)]
+    result = CliRunner().invoke(cli, [*args, "--unit", "江汉\x01区\x1b[31m"])
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output
     texts = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
