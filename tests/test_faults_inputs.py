@@ -471,3 +471,16 @@ def test_a_control_character_in_the_roll_ups_unit_never_sinks_it(tmp_path: Path)
     assert "\x1b" not in result.output
     texts = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any("江汉区[31m" in t for t in texts)
+
+
+def test_a_layer_file_a_case_names_passes_the_guard_too(tmp_path: Path) -> None:
+    from subsidy_rules.demo.eligibility import example_cases
+
+    case = json.loads(example_cases()[0][1])
+    case["layer_files"] = ["zero.toml"]
+    (tmp_path / "zero.toml").symlink_to("/dev/zero")
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eligibility", "check", str(path), "--format", "json"])
+    assert result.exit_code == 2
+    assert _error(result)["code"] == "input-not-a-file"

@@ -343,9 +343,17 @@ def national() -> ParameterSet:
     return jurisdiction("national")
 
 
+def _load_user_file(path: Path | str) -> dict[str, Any]:
+    """A user's layer file, through the input guard first (a layer a case file names may be a FIFO or a device)."""
+    from subsidy_rules.io.files import guard_input
+
+    guard_input(path)
+    return load_toml(path)
+
+
 def load_layer(path: Path | str, base: ParameterSet | None = None) -> Layer:
     """Load a user's layer file; problems come back as one :class:`DataFileError`."""
-    data = load_toml(path)
+    data = _load_user_file(path)
     if base is None:
         parent = declared_parent(data)
         base = jurisdiction(parent) if parent is not None and parent in PACKAGED_LAYERS else national()
@@ -362,7 +370,7 @@ def parameter_set(packaged: str | None = None, files: Iterable[Path | str] = ())
     problems: list[Problem] = []
     for f in files:
         try:
-            data = load_toml(f)
+            data = _load_user_file(f)
             parent = declared_parent(data)
             if packaged is None and parent is not None and parent in PACKAGED_LAYERS and len(pset.layers) == 1:
                 pset = jurisdiction(parent)
