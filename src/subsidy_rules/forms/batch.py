@@ -13,11 +13,9 @@ Limitations:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -297,22 +295,14 @@ def aggregate(
 
 
 def write_atomically(target: Path, raw: bytes) -> None:
-    """Write ``raw`` to ``target`` through a temporary file in the same folder and a rename.
+    """Write ``raw`` to ``target`` atomically (:func:`subsidy_rules.io.files.atomic_write_bytes`).
 
-    The file gets the mode the user's umask gives a new file (``mkstemp`` alone makes it 0600).
+    A temporary file beside it, renamed into place when complete, with the mode the user's umask
+    gives; the leftovers of a run killed with ``kill -9`` are removed by the next write of ``target``.
     """
-    from subsidy_rules.io.files import current_umask
+    from subsidy_rules.io.files import atomic_write_bytes
 
-    handle, temp = tempfile.mkstemp(prefix=".~", suffix=target.suffix, dir=target.parent or Path("."))
-    try:
-        os.fchmod(handle, 0o666 & ~current_umask())
-        with os.fdopen(handle, "wb") as f:
-            f.write(raw)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    atomic_write_bytes(target, raw)
 
 
 def aggregate_files(
