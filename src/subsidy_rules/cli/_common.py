@@ -42,6 +42,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 import click
 
 from subsidy_rules.cli import _signals
+from subsidy_rules.core import interrupts as _interrupts  # noqa: F401 - the signal handler stops queries through it
 from subsidy_rules.core.errors import DataFileError, NoValueInForceError, SubsidyRulesError, UnknownCodeError
 from subsidy_rules.core.month import Month
 from subsidy_rules.core.problem import FIELD_LIMIT, Problem, show_value

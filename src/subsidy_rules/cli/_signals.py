@@ -34,7 +34,9 @@ import sys
 import time
 from types import FrameType
 
-from subsidy_rules.core.interrupts import interrupt_running
+#: Where the running-query registry lives; imported by the command machinery (``cli._common``), not
+#: here, so installing the handlers costs nothing (``subsidy_rules.core`` loads the whole core).
+_INTERRUPTS = "subsidy_rules.core.interrupts"
 
 #: Seconds after a first signal during which a second one does not interrupt the clean-up.
 GRACE_SECONDS = 2.0
@@ -62,7 +64,9 @@ def _handler(signum: int, frame: FrameType | None) -> None:
         _first_at.append(now)
     else:
         _first_at[0] = now
-    interrupt_running(frame)  # a DuckDB query in progress would otherwise run to its end
+    registry = sys.modules.get(_INTERRUPTS)
+    if registry is not None:  # before it is loaded no query can be running
+        registry.interrupt_running(frame)  # a DuckDB query in progress would otherwise run to its end
     raise Interrupted(signum)
 
 
