@@ -484,3 +484,14 @@ def test_a_layer_file_a_case_names_passes_the_guard_too(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["eligibility", "check", str(path), "--format", "json"])
     assert result.exit_code == 2
     assert _error(result)["code"] == "input-not-a-file"
+
+
+def test_the_query_engine_out_of_memory_or_disk_is_said_not_called_an_internal_error() -> None:
+    from subsidy_rules.cli._common import problems_of
+
+    assert problems_of(duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate"))[0].code == (
+        "cli-input-too-large"
+    )
+    io_problem = problems_of(duckdb.IOException("IO Error: No space left on device\nmore"))[0]
+    assert io_problem.code == "cli-cannot-run" and "No space left on device" in io_problem.message_en
+    assert problems_of(duckdb.BinderException("Binder Error: x"))[0].code == "cli-unexpected"

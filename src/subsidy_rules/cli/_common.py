@@ -281,6 +281,24 @@ def _signal_of(exc: BaseException) -> int | None:
     return _signals.signal_of(exc)
 
 
+def _engine_error(exc: BaseException) -> Problem | None:
+    """DuckDB out of memory (past ``--memory-limit`` with nowhere to spill) or failing on disk: not a bug of ours."""
+    kind = type(exc)
+    if not kind.__module__.lstrip("_").startswith("duckdb"):
+        return None
+    text = str(exc).splitlines()[0] if str(exc) else kind.__name__
+    if kind.__name__ == "OutOfMemoryException":
+        return Problem.make(
+            "cli-input-too-large",
+            reason_en=f"out of memory in the query engine ({text}); raise --memory-limit or free disk for spilling",
+            reason_zh=f"查询引擎内存不足（{text}）；请调高 --memory-limit 或为溢出腾出磁盘空间",
+        )
+    if kind.__name__ == "IOException":
+        return Problem.make("cli-cannot-run", reason_en=f"the query engine could not read or write: {text}",
+                            reason_zh=f"查询引擎读写失败：{text}")
+    return None
+
+
 def problems_of(exc: BaseException) -> list[Problem]:
     """The problems an exception stands for, in the user's words (never a traceback)."""
     signum = _signal_of(exc)
@@ -325,6 +343,9 @@ def problems_of(exc: BaseException) -> list[Problem]:
                 reason_zh=f"日期或数值超出范围（{exc}）",
             )
         ]
+    engine_error = _engine_error(exc)
+    if engine_error is not None:
+        return [engine_error]
     if isinstance(exc, MemoryError):
         return [Problem.make("cli-input-too-large", reason_en="out of memory", reason_zh="内存不足")]
     if isinstance(exc, OSError):
