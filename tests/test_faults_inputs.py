@@ -495,3 +495,39 @@ def test_the_query_engine_out_of_memory_or_disk_is_said_not_called_an_internal_e
     io_problem = problems_of(duckdb.IOException("IO Error: No space left on device\nmore"))[0]
     assert io_problem.code == "cli-cannot-run" and "No space left on device" in io_problem.message_en
     assert problems_of(duckdb.BinderException("Binder Error: x"))[0].code == "cli-unexpected"
+
+
+def test_an_overlong_integer_the_key_path_cannot_be_found_for_is_still_a_data_problem(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text("a = [\n# a comment between\n" + "9" * 5000 + "]\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_toml(path)
+    assert [p.code for p in caught.value.problems] == ["data-number-too-long"]
+
+
+def test_the_console_entry_point_runs_a_command_and_answers_an_interruption_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], clean_signals: None
+) -> None:
+    import subsidy_rules.cli as cli_package
+    import subsidy_rules.cli._root as root
+
+    old_int, old_term = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        monkeypatch.setattr(sys, "argv", ["subsidy-rules", "programs", "list", "--format", "json"])
+        with pytest.raises(SystemExit) as done:
+            cli_package.main()
+        assert done.value.code == 0 and json.loads(capsys.readouterr().out)["schema_version"]
+
+        def stopped(**_: object) -> None:
+            raise _signals.Interrupted(signal.SIGTERM)
+
+        monkeypatch.setattr(root, "cli", stopped)
+        with pytest.raises(SystemExit) as done:
+            cli_package.main()
+        assert done.value.code == 143
+        assert capsys.readouterr().err == "error: interrupted (SIGTERM); no partial file was left\n"
+    finally:
+        signal.signal(signal.SIGINT, old_int)
+        signal.signal(signal.SIGTERM, old_term)
+    with pytest.raises(AttributeError):
+        cli_package.no_such_name  # noqa: B018
