@@ -531,3 +531,18 @@ def test_the_console_entry_point_runs_a_command_and_answers_an_interruption_in_o
         signal.signal(signal.SIGTERM, old_term)
     with pytest.raises(AttributeError):
         cli_package.no_such_name  # noqa: B018
+
+
+def test_summary_json_names_the_users_files_never_a_temporary_copy(tmp_path: Path) -> None:
+    paths, _ = generate(tmp_path / "in", persons=3)
+    gbk = tmp_path / "deaths-gbk.csv"
+    gbk.write_bytes(paths["deaths"].read_text(encoding="utf-8-sig").encode("gb18030"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["audit", "run", str(paths["ledger"]), "--roster", f"deaths={gbk}", "--as-of", "2025-12-31", "-o", str(out)]
+    )
+    assert result.exit_code in (0, 1), result.output
+    doc = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [i["file"] for i in doc["inputs"]] == [str(paths["ledger"]), str(gbk)]
+    named = {p["place"]["file"] for p in doc["problems"] if p["place"].get("file")}
+    assert named <= {str(paths["ledger"]), str(gbk)}
