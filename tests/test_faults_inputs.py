@@ -538,9 +538,8 @@ def test_summary_json_names_the_users_files_never_a_temporary_copy(tmp_path: Pat
     gbk = tmp_path / "deaths-gbk.csv"
     gbk.write_bytes(paths["deaths"].read_text(encoding="utf-8-sig").encode("gb18030"))
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli, ["audit", "run", str(paths["ledger"]), "--roster", f"deaths={gbk}", "--as-of", "2025-12-31", "-o", str(out)]
-    )
+    args = ["audit", "run", str(paths["ledger"]), "--roster", f"deaths={gbk}", "--as-of", "2025-12-31"]
+    result = CliRunner().invoke(cli, [*args, "-o", str(out)])
     assert result.exit_code in (0, 1), result.output
     doc = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert [i["file"] for i in doc["inputs"]] == [str(paths["ledger"]), str(gbk)]
