@@ -545,3 +545,17 @@ def test_summary_json_names_the_users_files_never_a_temporary_copy(tmp_path: Pat
     assert [i["file"] for i in doc["inputs"]] == [str(paths["ledger"]), str(gbk)]
     named = {p["place"]["file"] for p in doc["problems"] if p["place"].get("file")}
     assert named <= {str(paths["ledger"]), str(gbk)}
+
+
+def test_a_signal_while_the_command_line_is_parsed_is_one_line_too(
+    monkeypatch: pytest.MonkeyPatch, clean_signals: None
+) -> None:
+    import click
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise _signals.Interrupted(signal.SIGINT)
+
+    monkeypatch.setattr(click.Group, "parse_args", interrupted)
+    result = CliRunner().invoke(cli, ["programs", "list"])
+    assert result.exit_code == 130
+    assert result.stderr == "error: interrupted (Ctrl-C); no partial file was left\n"

@@ -447,6 +447,14 @@ def _silence_stdout() -> None:
 class ContractGroup(click.Group):
     """The root group: runs a command and turns anything that escapes it into the contract's answer."""
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt as exc:  # a signal while the command line is parsed
+            raise _Interruption() from exc
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
