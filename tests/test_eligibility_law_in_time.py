@@ -43,6 +43,7 @@ from subsidy_rules.programs.eligibility import (
     taxonomy_of,
 )
 from subsidy_rules.programs.retirement import RetirementGroup
+from tests.policy_layers import PAYS_CEILING, paying_ceiling
 from tests.strategies import eligibility
 
 MAN_1966_03 = Person(birth_month=Month(1966, 3), group=RetirementGroup.MALE)
@@ -65,6 +66,7 @@ def _flex_case(**changes: object) -> Case:
         flexible_registrations=(Spell(date(2021, 5, 1)),),
         first_approval=date(2021, 5, 10),
         contributions=_flex_contributions(Month(2021, 5), 68),  # 2021-05 .. 2026-12
+        layer_files=(str(PAYS_CEILING),),  # issue 18: the amounts below are this place's standard (2/3)
     )
     return attrs.evolve(base, **changes)  # type: ignore[arg-type]
 

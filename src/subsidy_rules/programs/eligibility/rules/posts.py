@@ -32,14 +32,18 @@ References:
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 import attrs
 
+from subsidy_rules.core.errors import NoValueInForceError, UnknownCodeError
+from subsidy_rules.parameters import ParameterGapError, ParameterSet, Resolved
 from subsidy_rules.programs.difficulty import held_on, recognised_on
 from subsidy_rules.programs.eligibility.case import Insurance, Payer, Placement, PlacementEnd
 from subsidy_rules.programs.eligibility.decision import Decision, Fact, MonthLine, MonthStatus, PeriodEnd
+from subsidy_rules.parameters.values import value_text
 from subsidy_rules.programs.eligibility.spec import RuleSpec
 from subsidy_rules.programs.eligibility.toolkit import (
     OPEN,
@@ -175,6 +179,8 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
     if paid:
         months.update(paid)
     lines: list[MonthLine] = []
+    notices: dict[str, tuple[str, str]] = {}
+    gap_months: list[int] = []
     for m in sorted(months):
         stint = next((s for s in reversed(stints) if s.lo <= m <= s.hi), None)
         reasons: list[str] = []
@@ -198,7 +204,14 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
         else:
             mv = cf.memo.month_values(plan, m)
             tr.use(amount_cid, *mv.used)
+            if spec.amount not in ("employer-contribution", "local-standard"):
+                tr.use(amount_cid, *minimum_wage(cf.memo.params, month.first_day)[1])
+                share = mv.by_role.get("share")
+                if share is not None and share.layer == "national":
+                    notices.setdefault("share", _fmt(PLACEHOLDER_NOTICE, share=value_text(share.value)))
             line = _amount(cf, spec, mv, m)
+            if "minimum-wage-gap" in line.reasons:
+                gap_months.append(m)
         for cid in line.reasons:
             if cid in {c.id for c in spec.conditions}:
                 tr.failed_in(cid, m)
@@ -206,7 +219,50 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
     outline = Outline(
         eligible=True, first_approval=placements[0].start, period=stints[0].period, end_m=end_m, reason=reason
     )
-    return finish(cf, spec, tr, outline, lines, paid, data_problems=spec.amount == "employer-contribution")
+    if gap_months:
+        why_zh, why_en = _gap_reason(cf.memo.params, month_date(gap_months[0]).first_day)
+        notices["gap"] = _fmt(GAP_NOTICE, months=_ranges(gap_months), why=why_zh, why_en=why_en)
+    return finish(
+        cf,
+        spec,
+        tr,
+        outline,
+        lines,
+        paid,
+        data_problems=spec.amount == "employer-contribution",
+        extra_notices=notices.values(),
+    )
+
+
+def _fmt(pair: tuple[str, str], **fields: str) -> tuple[str, str]:
+    return pair[0].format(**fields), pair[1].format(**fields)
+
+
+def _ranges(months: list[int]) -> str:
+    first, last = min(months), max(months)
+    return month_text(first) if first == last else f"{month_text(first)}..{month_text(last)}"
+
+
+def _gap_reason(params: ParameterSet, when: date) -> tuple[str, str]:
+    """The note of the gap that makes ``when`` undetermined (the tier's or the tier value's)."""
+    for pid in ("minimum_wage.tier", "minimum_wage.monthly"):
+        try:
+            r = params.resolve(pid, when)
+        except ParameterGapError as exc:
+            return exc.note or "数值缺失", exc.note or "a gap"
+        except (NoValueInForceError, UnknownCodeError):
+            continue
+        if pid == "minimum_wage.tier":
+            try:
+                params.resolve(f"minimum_wage.monthly.tier{r.value}", when)
+            except ParameterGapError as exc:
+                return (
+                    f"第{r.value}档：" + (exc.note or "数值缺失"),
+                    f"tier {r.value}: " + (exc.note or "a gap"),
+                )
+            except (NoValueInForceError, UnknownCodeError):
+                continue
+    return "数值缺失", "a gap"
 
 
 @cache
@@ -215,10 +271,62 @@ def _amount_roles(spec: RuleSpec) -> Roles:
         return roles(counted=("codes", spec.param("counted_insurance"), False))
     if spec.amount == "local-standard":
         return roles(standard=("decimal", spec.param("monthly_amount"), True))
-    return roles(
-        share=("ratio", spec.param("minimum_wage_share"), False),
-        wage=("decimal", spec.param("minimum_wage"), True),
-    )
+    return roles(share=("ratio", spec.param("minimum_wage_share"), False))
+
+
+#: Notices a post decision shows (Chinese, English).
+PLACEHOLDER_NOTICE = (
+    "公益性岗位补贴占当地最低工资标准的比例为占位值（{share}）：国家只规定“补贴标准参照当地最低工资标准执行”，"
+    "本地未查到比例；按此计算的应享受金额仅供参考，超发、少发须按当地实际标准核实",
+    "the post subsidy's share of the minimum wage ({share}) is a placeholder: the national text says only "
+    "“参照当地最低工资标准”, no local share was found; amounts computed with it are indicative only",
+)
+GAP_NOTICE = (
+    "最低工资标准在这些月份未知（{months}）：{why}；不沿用旧标准，月份列为“待定”",
+    "the minimum wage is not known in these months ({months}): {why_en}; no older value is carried over",
+)
+
+
+@lru_cache(maxsize=8192)
+def minimum_wage(params: ParameterSet, when: date) -> tuple[Decimal | None, tuple[Resolved, ...], str | None]:
+    """The local minimum wage at ``when``: (value or None, values used, why None).
+
+    A tiered province (Hubei) states ``minimum_wage.tier`` per district layer and
+    ``minimum_wage.monthly.tierN`` per tier; elsewhere a layer states
+    ``minimum_wage.monthly`` directly. The more local of the two answers. A gap
+    in either (a district's tier or a tier's value not known) gives None with
+    the reason ``minimum-wage-gap``; nothing stated gives ``no-minimum-wage``.
+    """
+    order = {layer.id: i for i, layer in enumerate(params.layers)}
+    direct: Resolved | None = None
+    direct_gap = False
+    try:
+        direct = params.resolve("minimum_wage.monthly", when)
+    except ParameterGapError:
+        direct_gap = True
+    except (NoValueInForceError, UnknownCodeError):
+        pass
+    tier: Resolved | None = None
+    tier_gap = False
+    try:
+        tier = params.resolve("minimum_wage.tier", when)
+    except ParameterGapError:
+        tier_gap = True
+    except (NoValueInForceError, UnknownCodeError):
+        pass
+    if direct is not None and (tier is None or order.get(direct.layer, 0) >= order.get(tier.layer, 0)):
+        return Decimal(str(direct.value)), (direct,), None
+    if tier is not None:
+        try:
+            wage = params.resolve(f"minimum_wage.monthly.tier{tier.value}", when)
+        except ParameterGapError:
+            return None, (tier,), "minimum-wage-gap"
+        except (NoValueInForceError, UnknownCodeError):
+            return None, (tier,), "no-minimum-wage"
+        return Decimal(str(wage.value)), (tier, wage), None
+    if tier_gap or direct_gap:
+        return None, (), "minimum-wage-gap"
+    return None, (), "no-minimum-wage"
 
 
 def _amount(cf: CaseFacts, spec: RuleSpec, mv: MonthValues, m: int) -> MonthLine:
@@ -236,9 +344,9 @@ def _amount(cf: CaseFacts, spec: RuleSpec, mv: MonthValues, m: int) -> MonthLine
         if standard is None:
             return MonthLine(month, MonthStatus.UNDETERMINED, None, None, ("no-local-standard",))
         return MonthLine(month, MonthStatus.ENTITLED, round_yuan(standard), standard)
-    wage: Decimal | None = mv.get("wage")
+    wage, _, why = minimum_wage(cf.memo.params, month.first_day)
     if wage is None:
-        return MonthLine(month, MonthStatus.UNDETERMINED, None, None, ("no-minimum-wage",))
+        return MonthLine(month, MonthStatus.UNDETERMINED, None, None, (why or "no-minimum-wage",))
     return MonthLine(month, MonthStatus.ENTITLED, share_of(wage, mv.get("share")), wage)
 
 
