@@ -64,7 +64,8 @@ def test_a_placed_difficulty_person_gets_the_wuhan_minimum_wage_each_month() -> 
     assert d.eligible and d.entitled_months == 6
     assert {m.amount for m in d.schedule} == {Decimal("2400.00")}
     used = {r.parameter_id for r in d.condition("post-amount").parameters}
-    assert used == {"minimum_wage.monthly", "public_welfare_post.minimum_wage_share"}
+    # Issue 18: Hubei's wage is chosen by the district's tier (Wuhan's central districts: tier 1).
+    assert used == {"minimum_wage.tier", "minimum_wage.monthly.tier1", "public_welfare_post.minimum_wage_share"}
     assert d.condition("placed-on-post").basis[0].article == "第五十三条"
 
 

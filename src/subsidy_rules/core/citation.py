@@ -91,7 +91,19 @@ def documents_from_node(root: Node) -> dict[str, Document]:
     out: dict[str, Document] = {}
     for key, node in root.get_named_tables("documents"):
         node.unknown_keys(
-            {"title", "issuer", "number", "date", "url", "seed", "confirmed", "note_zh", "note_en", "also_at", "attested"}
+            {
+                "title",
+                "issuer",
+                "number",
+                "date",
+                "url",
+                "seed",
+                "confirmed",
+                "note_zh",
+                "note_en",
+                "also_at",
+                "attested",
+            }
         )
         title = node.get_str("title")
         issuer = node.get_str("issuer")

@@ -90,11 +90,12 @@ class DatedValue:
 class ParameterGapError(NoValueInForceError):
     """A parameter asked for inside a known gap: its value there is not known (``note`` says why)."""
 
-    def __init__(self, message: str, pid: str, since: date, note: str | None) -> None:
+    def __init__(self, message: str, pid: str, since: date, note: str | None, layer: str | None = None) -> None:
         super().__init__(message)
         self.parameter_id = pid
         self.since = since
         self.note = note
+        self.layer = layer  #: the layer whose entry is the gap (None: asked of one parameter alone)
 
 
 def _gap_error(pid: str, entry: DatedValue, layer: str | None = None) -> ParameterGapError:
@@ -105,6 +106,7 @@ def _gap_error(pid: str, entry: DatedValue, layer: str | None = None) -> Paramet
         pid,
         entry.effective_from,
         entry.note,
+        layer,
     )
 
 

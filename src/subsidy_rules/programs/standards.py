@@ -132,7 +132,7 @@ def _anchor(params: ParameterSet, pid: str) -> Resolved | None:
         return None
     for layer, param in timeline:
         entry = next((v for v in reversed(param.values) if isinstance(v.value, str)), None)
-        if entry is None:
+        if entry is None or entry.value is None:
             continue
         try:
             date.fromisoformat(str(entry.value))
@@ -186,6 +186,10 @@ def _share(amount: Decimal, ratio: Fraction) -> Decimal:
     return amount * ratio.numerator / ratio.denominator
 
 
+def _frozen_amounts(value: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
+    return MappingProxyType(dict(value))
+
+
 @attrs.frozen
 class LocalStandard:
     """A layer's own standard: ``ratio`` of the ``counted`` contributions on the ``base`` rule."""
@@ -194,7 +198,7 @@ class LocalStandard:
     base: str  #: actual-contribution | minimum-contribution
     counted: tuple[str, ...]
     #: For ``minimum-contribution``: the month's contribution at the lowest grade / minimum base, by insurance type.
-    minimum: Mapping[str, Decimal] = attrs.field(converter=lambda m: MappingProxyType(dict(m)), hash=False)
+    minimum: Mapping[str, Decimal] = attrs.field(converter=_frozen_amounts, hash=False)
     rounding: str = "fen"
     used: tuple[Resolved, ...] = ()
     layer: str = ""
@@ -417,9 +421,7 @@ def bound_rows(params: ParameterSet, months: Iterable[Month]) -> list[dict[str, 
                     "std_base": None if s is None else s.base,
                     "std_counted": None if s is None else list(s.counted),
                     **{
-                        f"std_min_{t}_fen": (
-                            int(s.minimum[t] * 100) if s is not None and t in s.minimum else None
-                        )
+                        f"std_min_{t}_fen": (int(s.minimum[t] * 100) if s is not None and t in s.minimum else None)
                         for t in INSURANCE_TYPES
                     },
                     "std_round": None if s is None else s.rounding,

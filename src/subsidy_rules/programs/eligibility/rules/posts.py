@@ -40,10 +40,10 @@ import attrs
 
 from subsidy_rules.core.errors import NoValueInForceError, UnknownCodeError
 from subsidy_rules.parameters import ParameterGapError, ParameterSet, Resolved
+from subsidy_rules.parameters.values import value_text
 from subsidy_rules.programs.difficulty import held_on, recognised_on
 from subsidy_rules.programs.eligibility.case import Insurance, Payer, Placement, PlacementEnd
 from subsidy_rules.programs.eligibility.decision import Decision, Fact, MonthLine, MonthStatus, PeriodEnd
-from subsidy_rules.parameters.values import value_text
 from subsidy_rules.programs.eligibility.spec import RuleSpec
 from subsidy_rules.programs.eligibility.toolkit import (
     OPEN,
@@ -302,8 +302,8 @@ def minimum_wage(params: ParameterSet, when: date) -> tuple[Decimal | None, tupl
     direct_gap = False
     try:
         direct = params.resolve("minimum_wage.monthly", when)
-    except ParameterGapError:
-        direct_gap = True
+    except ParameterGapError as exc:
+        direct_gap = exc.layer != "national"  # the national entry only says: no national minimum wage
     except (NoValueInForceError, UnknownCodeError):
         pass
     tier: Resolved | None = None
@@ -344,9 +344,9 @@ def _amount(cf: CaseFacts, spec: RuleSpec, mv: MonthValues, m: int) -> MonthLine
         if standard is None:
             return MonthLine(month, MonthStatus.UNDETERMINED, None, None, ("no-local-standard",))
         return MonthLine(month, MonthStatus.ENTITLED, round_yuan(standard), standard)
-    wage, _, why = minimum_wage(cf.memo.params, month.first_day)
+    wage, _, gap = minimum_wage(cf.memo.params, month.first_day)
     if wage is None:
-        return MonthLine(month, MonthStatus.UNDETERMINED, None, None, (why or "no-minimum-wage",))
+        return MonthLine(month, MonthStatus.UNDETERMINED, None, None, (gap or "no-minimum-wage",))
     return MonthLine(month, MonthStatus.ENTITLED, share_of(wage, mv.get("share")), wage)
 
 
