@@ -122,7 +122,8 @@ def test_a_person_not_listed_as_a_difficulty_person_is_not_eligible_for_a_post()
 def test_after_expiry_an_older_difficulty_person_may_be_re_placed_and_both_periods_restart() -> None:
     placements = (
         Placement(date(2024, 1, 1), date(2026, 12, 31), PlacementEnd.EXPIRED),
-        Placement(date(2027, 3, 1)),
+        # Issue 18: Hubei re-places only with a provincial filing (备案), which the file must show.
+        Placement(date(2027, 3, 1), preconditions_met=("provincial-filing",)),
     )
     case = _case(
         difficulty=(CategorySpell("older-difficulty-person", date(2023, 12, 1)),),

@@ -403,6 +403,12 @@ class ParameterSet:
             raise TypeError(f"parameter {pid!r} is not a list")
         return r.value, r
 
+    def boolean(self, pid: str, when: date) -> tuple[bool, Resolved]:
+        r = self.resolve(pid, when)
+        if not isinstance(r.value, bool):
+            raise TypeError(f"parameter {pid!r} is not a boolean")
+        return r.value, r
+
     def text(self, pid: str, when: date) -> tuple[str, Resolved]:
         r = self.resolve(pid, when)
         if not isinstance(r.value, str):

@@ -37,6 +37,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from subsidy_rules.core.errors import NoValueInForceError, UnknownCodeError
 from subsidy_rules.parameters import ParameterGapError, ParameterSet, Resolved
@@ -357,6 +358,7 @@ def _stints(cf: CaseFacts, spec: RuleSpec, tr: Trace, placements: list[Placement
     stints: list[_Stint] = []
     period: Period | None = None
     notes: list[Fact] = []
+    precondition_facts: list[Fact] = []
     for k, p in enumerate(placements):
         lo = month_index(p.start)
         hi = OPEN if p.end is None else month_index(p.end)
@@ -388,14 +390,26 @@ def _stints(cf: CaseFacts, spec: RuleSpec, tr: Trace, placements: list[Placement
                 again, again_used = memo.codes(spec.param("replacement_categories"), p.start)
                 tr.use("re-placement", again_used)
                 held = [s.category for s in held_on(cf.case.difficulty, p.start) if s.category in again]
+                if "near-retirement" in again and _near_retirement(cf, p.start):
+                    held.append("near-retirement")  # Henan: 距法定退休年龄不足5年人员, computed
                 if held:
-                    restart = True
-                    notes.append(
-                        Fact(
-                            f"placement_{k + 1}",
-                            f"re-placed after the period expired ({', '.join(held)}): periods restart",
+                    missing = _preconditions(cf, tr, spec, placements, k, precondition_facts)
+                    if missing:
+                        refused = "replacement-preconditions"
+                        notes.append(
+                            Fact(
+                                f"placement_{k + 1}",
+                                f"re-placement preconditions not shown met: {', '.join(missing)}",
+                            )
                         )
-                    )
+                    else:
+                        restart = True
+                        notes.append(
+                            Fact(
+                                f"placement_{k + 1}",
+                                f"re-placed after the period expired ({', '.join(held)}): periods restart",
+                            )
+                        )
                 else:
                     refused = "re-placement"
                     notes.append(
@@ -405,6 +419,18 @@ def _stints(cf: CaseFacts, spec: RuleSpec, tr: Trace, placements: list[Placement
                             f"in force on {p.start} ({again_used.citation.label})",
                         )
                     )
+                    open_list = memo.read(
+                        "boolean", "public_welfare_post.replacement_list_open", p.start, optional=True
+                    )
+                    if open_list is not None and open_list[0] is True:
+                        tr.use("re-placement", open_list[1])
+                        notes.append(
+                            Fact(
+                                f"placement_{k + 1}_open_list",
+                                "the national list is open (“…等特殊困难人员”): an office may have re-placed another "
+                                "特殊困难人员 — check the file before treating this as a violation",
+                            )
+                        )
             else:
                 notes.append(Fact(f"placement_{k + 1}", "continues the period of the earlier placement"))
         if restart:
@@ -422,5 +448,54 @@ def _stints(cf: CaseFacts, spec: RuleSpec, tr: Trace, placements: list[Placement
         assert period is not None
         stints.append(_Stint(lo, hi, period, refused, failed_m))
     if len(placements) > 1 and spec.has("replacement_categories"):
-        tr.judge("re-placement", not any(s.refused for s in stints), notes)
+        tr.judge("re-placement", not any(s.refused == "re-placement" for s in stints), notes)
+    if precondition_facts:
+        tr.judge(
+            "replacement-preconditions",
+            not any(s.refused == "replacement-preconditions" for s in stints),
+            precondition_facts,
+        )
     return stints
+
+
+#: Preconditions a case shows through ``Placement.preconditions_met`` (the others are computed).
+PRECONDITION_TEXT = {
+    "provincial-filing": ("报省人力资源社会保障、财政部门备案", "filed with the provincial HR and finance departments"),
+    "three-months-out-of-post": ("退出公益性岗位满3个月后", "3 months out of the post first"),
+    "three-job-referrals": ("经职业指导并推荐3次以上就业岗位", "career guidance and at least 3 job referrals first"),
+}
+
+
+def _near_retirement(cf: CaseFacts, when: date) -> bool:
+    """Fewer than ``ssi.near_retirement_years`` years to retirement on ``when`` (law in force then)."""
+    years = cf.memo.read("integer", "ssi.near_retirement_years", when, optional=True)
+    if years is None:
+        return False
+    then = cf.retirement_under(when)
+    limit: int = years[0] * 12
+    return month_index(then.retirement_month) - month_index(when) < limit
+
+
+def _preconditions(
+    cf: CaseFacts, tr: Trace, spec: RuleSpec, placements: list[Placement], k: int, facts: list[Fact]
+) -> list[str]:
+    """The layer's re-placement preconditions in force at placement ``k``'s start that the case does not show met."""
+    p = placements[k]
+    found = cf.memo.read("codes", "public_welfare_post.replacement_preconditions", p.start, optional=True)
+    if found is None or not found[0]:
+        return []
+    tr.use("replacement-preconditions", found[1])
+    missing: list[str] = []
+    for code in found[0]:
+        if code == "three-months-out-of-post":
+            before = placements[k - 1].end
+            met = before is not None and p.start >= before + relativedelta(months=3)
+            shown = f"previous placement ended {before or 'not recorded'}, this one starts {p.start}"
+        else:
+            met = code in p.preconditions_met
+            shown = "shown in the file" if met else "not shown in the case (Placement.preconditions_met)"
+        zh = PRECONDITION_TEXT.get(code, (code, code))[0]
+        facts.append(Fact(f"placement_{k + 1}_{code}", f"{zh}: {'met' if met else 'NOT met'} ({shown})"))
+        if not met:
+            missing.append(code)
+    return missing
