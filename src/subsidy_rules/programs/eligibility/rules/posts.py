@@ -245,24 +245,28 @@ def _ranges(months: list[int]) -> str:
 
 
 def _gap_reason(params: ParameterSet, when: date) -> tuple[str, str]:
-    """The note of the gap that makes ``when`` undetermined (the tier's or the tier value's)."""
-    for pid in ("minimum_wage.tier", "minimum_wage.monthly"):
-        try:
-            r = params.resolve(pid, when)
-        except ParameterGapError as exc:
-            return exc.note or "数值缺失", exc.note or "a gap"
-        except (NoValueInForceError, UnknownCodeError):
-            continue
-        if pid == "minimum_wage.tier":
-            try:
-                params.resolve(f"minimum_wage.monthly.tier{r.value}", when)
-            except ParameterGapError as exc:
-                return (
-                    f"第{r.value}档：" + (exc.note or "数值缺失"),
-                    f"tier {r.value}: " + (exc.note or "a gap"),
-                )
-            except (NoValueInForceError, UnknownCodeError):
-                continue
+    """Why ``when`` is undetermined: the district's tier or the tier's value is a gap (Chinese, English)."""
+    try:
+        tier = params.resolve("minimum_wage.tier", when)
+    except ParameterGapError as exc:
+        return (
+            f"本区执行的最低工资档次自{exc.since.isoformat()}起未知（该年各档适用区域未查到）",
+            f"the district's tier is not known from {exc.since.isoformat()}: {exc.note or 'a gap'}",
+        )
+    except (NoValueInForceError, UnknownCodeError):
+        tier = None
+    pid = f"minimum_wage.monthly.tier{tier.value}" if tier is not None else "minimum_wage.monthly"
+    try:
+        params.resolve(pid, when)
+    except ParameterGapError as exc:
+        which = f"第{tier.value}档" if tier is not None else "当地"
+        return (
+            f"{which}月最低工资标准自{exc.since.isoformat()}起未知：此前一次调整之后、下一次已知调整之前另有一次"
+            "日期未查到的调整（湖北：第一档2210元），不沿用旧标准",
+            f"{which} minimum wage not known from {exc.since.isoformat()}: {exc.note or 'a gap'}",
+        )
+    except (NoValueInForceError, UnknownCodeError):
+        pass
     return "数值缺失", "a gap"
 
 
