@@ -89,7 +89,8 @@ def test_changzhou_pays_its_own_standard_of_half_and_gets_no_short_payment_lead(
 def test_wuhan_without_a_local_standard_is_undetermined_and_only_money_above_the_cap_is_found() -> None:
     d = decide(_case("wuhan", {Month(2026, 1): "600.00", Month(2026, 2): "850.00"}), FLEXIBLE)
     assert {m.status for m in d.schedule} == {MonthStatus.UNDETERMINED}
-    assert [(m.amount, m.cap, m.reasons) for m in d.schedule][0] == (None, D("800.00"), ("no-local-standard",))
+    first = d.schedule[0]
+    assert (first.amount, first.cap, first.reasons) == (None, D("800.00"), ("no-local-standard",))
     assert [(p.code, p.place.month, D(p.detail["amount"])) for p in d.problems] == [
         ("paid-above-cap", Month(2026, 2), D("50.00"))
     ]
