@@ -306,7 +306,14 @@ class SubsidyBound:
         return "the local standard uses the lowest grade, whose amount is not in the parameters: undetermined"
 
 
+@lru_cache(maxsize=64)
+def _known(params: ParameterSet) -> frozenset[str]:
+    return frozenset(params.ids)
+
+
 def _read(params: ParameterSet, reader: str, pid: str, when: date) -> tuple[Any, Resolved] | None:
+    if pid not in _known(params):
+        return None  # never build an "unknown parameter" error (with its suggestions) for an optional read
     try:
         found: tuple[Any, Resolved] = getattr(params, reader)(pid, when)
     except (NoValueInForceError, UnknownCodeError):
@@ -315,6 +322,8 @@ def _read(params: ParameterSet, reader: str, pid: str, when: date) -> tuple[Any,
 
 
 def _gap_note(params: ParameterSet, pid: str, when: date) -> str | None:
+    if pid not in _known(params):
+        return None
     try:
         params.resolve(pid, when)
     except ParameterGapError as exc:

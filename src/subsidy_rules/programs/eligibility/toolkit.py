@@ -56,7 +56,7 @@ from subsidy_rules.programs.eligibility.decision import (
 from subsidy_rules.programs.eligibility.spec import RuleSpec, shared_data
 from subsidy_rules.programs.idcard import Sex, parse_resident_id
 from subsidy_rules.programs.retirement import Retirement, RetirementGroup, retirement
-from subsidy_rules.programs.standards import FundRegime, fund_regime
+from subsidy_rules.programs.standards import FundRegime, SubsidyBound, fund_regime, subsidy_bound
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -125,7 +125,7 @@ def roles(**entries: tuple[str, str, bool]) -> Roles:
 class ParamMemo:
     """Typed parameter reads of one :class:`ParameterSet`, memoised by (parameter, date)."""
 
-    __slots__ = ("_cache", "_ids", "_interned", "_months", "params")
+    __slots__ = ("_bases", "_bounds", "_cache", "_ids", "_interned", "_months", "_regimes", "params")
 
     def __init__(self, params: ParameterSet) -> None:
         self.params = params
@@ -133,6 +133,29 @@ class ParamMemo:
         self._cache: dict[tuple[str, str, date], tuple[Any, Resolved] | None] = {}
         self._months: dict[tuple[Roles, int], MonthValues] = {}
         self._interned: dict[tuple[Resolved, ...], MonthValues] = {}
+        self._regimes: dict[int, FundRegime] = {}
+        self._bounds: dict[tuple[str, int], SubsidyBound] = {}
+        self._bases: dict[tuple[Resolved, ...], tuple[Resolved, ...]] = {}
+
+    def regime(self, m: int) -> FundRegime:
+        """The fund text governing month index ``m`` (read at its first day)."""
+        found = self._regimes.get(m)
+        if found is None:
+            found = self._regimes[m] = fund_regime(self.params, month_date(m).first_day)
+        return found
+
+    def bound(self, variant: str, m: int) -> SubsidyBound:
+        """The cap and local standard of ``variant`` in month index ``m`` (read at its first day)."""
+        key = (variant, m)
+        found = self._bounds.get(key)
+        if found is None:
+            found = subsidy_bound(self.params, variant, month_date(m).first_day)
+            # equal bases share one tuple, so a rule records each distinct basis in its trace once
+            shared = self._bases.setdefault(found.basis, found.basis)
+            if shared is not found.basis:
+                found = attrs.evolve(found, basis=shared)
+            self._bounds[key] = found
+        return found
 
     def read(self, reader: str, pid: str, when: date, *, optional: bool = False) -> tuple[Any, Resolved] | None:
         """``(value, resolved)`` of ``pid`` at ``when`` through the set's typed ``reader``.
@@ -438,6 +461,25 @@ class CaseFacts:
             if c.insurance in counted:
                 total += c.amount
         return total, refunded
+
+    def counted_with_types(
+        self, m: int, payer: Payer, counted: tuple[Insurance, ...]
+    ) -> tuple[Decimal, bool, dict[str, Decimal]]:
+        """:meth:`counted` and :meth:`counted_by_type` in one pass over the month's contributions."""
+        total = ZERO
+        refunded = False
+        by_type: dict[str, Decimal] = {}
+        for c in self.contributions.get(m, ()):
+            if c.payer is not payer:
+                continue
+            if c.refunded:
+                refunded = True
+                continue
+            key = c.insurance.value
+            by_type[key] = by_type.get(key, ZERO) + c.amount
+            if c.insurance in counted:
+                total += c.amount
+        return total, refunded, by_type
 
     def counted_by_type(self, m: int, payer: Payer) -> dict[str, Decimal]:
         """``payer``'s contributions of month ``m`` that were not refunded, summed by insurance type."""
@@ -849,7 +891,7 @@ def finish(
     for line in lines:
         got = paid.get(month_index(line.month)) if paid else None
         if got is not None and line.paid != got:
-            line = attrs.evolve(line, paid=got)
+            line = MonthLine(line.month, line.status, line.amount, line.basis, line.reasons, got, line.cap)
         if paid is not None and got != line.amount:
             problem = payment_problem(spec, line, got, outline.eligible)
             if problem is not None:
@@ -935,8 +977,12 @@ def _notices(
     by_text: dict[str, tuple[FundRegime, list[int]]] = {}
     for line in lines:
         m = month_index(line.month)
-        regime = fund_regime(cf.memo.params, month_date(m).first_day)
-        by_text.setdefault(regime.document_key, (regime, []))[1].append(m)
+        regime = cf.memo.regime(m)
+        found = by_text.get(regime.document_key)
+        if found is None:
+            by_text[regime.document_key] = (regime, [m])
+        else:
+            found[1].append(m)
     regimes = tuple(Fact(_month_ranges(sorted(ms)), r.note_zh) for r, ms in by_text.values())
     zh: list[str] = []
     en: list[str] = []

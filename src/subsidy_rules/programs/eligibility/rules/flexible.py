@@ -47,6 +47,7 @@ from functools import cache
 
 from dateutil.relativedelta import relativedelta
 
+from subsidy_rules.parameters import Resolved
 from subsidy_rules.programs.difficulty import held_on
 from subsidy_rules.programs.eligibility.case import Insurance, Payer
 from subsidy_rules.programs.eligibility.decision import Decision, Fact, MonthLine, MonthStatus, PeriodEnd
@@ -67,7 +68,6 @@ from subsidy_rules.programs.eligibility.toolkit import (
     roles,
     stop_reasons,
 )
-from subsidy_rules.programs.standards import subsidy_bound
 
 _INSURANCE = {i.value: i for i in Insurance}
 
@@ -197,7 +197,7 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
     stop_m = min(cf.retire_m, cf.death_m, cf.pension_m)
     lines: list[MonthLine] = []
     last = None
-    last_bound = None
+    last_basis: tuple[Resolved, ...] | None = None
     undetermined: dict[str, tuple[str, str]] = {}
     for m in sorted(months):
         mv = memo.month_values(plan, m)
@@ -227,7 +227,7 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
             reasons.append("no-double-subsidy")
         if m in suspended:
             reasons.append("no-suspension")
-        counted, refunded = cf.counted(m, Payer.FLEXIBLE_WORKER, mv.derived["types"])
+        counted, refunded, by_type = cf.counted_with_types(m, Payer.FLEXIBLE_WORKER, mv.derived["types"])
         if not counted:
             reasons.append("not-refunded" if refunded else "contribution-paid")
         if "ceiling" in mv.values and "pension_rate" in mv.values:
@@ -238,15 +238,15 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
                 tr.failed_in(cid, m)
             lines.append(MonthLine(month, MonthStatus.NOT_ENTITLED, None, counted or None, tuple(reasons)))
             continue
-        bound = subsidy_bound(memo.params, variant, month.first_day)
-        if bound is not last_bound:  # each distinct bound's values in the trace once
+        bound = memo.bound(variant, m)
+        if bound.basis is not last_basis:  # each distinct basis in the trace once (the memo shares equal ones)
             tr.use("amount", *bound.basis)
-            last_bound = bound
-        by_type = cf.counted_by_type(m, Payer.FLEXIBLE_WORKER)
+            last_basis = bound.basis
         amount = bound.entitlement(by_type)
         if amount is None:
             why = "no-local-standard" if bound.standard is None else "no-minimum-contribution"
-            undetermined.setdefault(why, (bound.undetermined_zh(), bound.undetermined_en()))
+            if why not in undetermined:
+                undetermined[why] = (bound.undetermined_zh(), bound.undetermined_en())
             cap = bound.cap_amount(by_type)
             lines.append(MonthLine(month, MonthStatus.UNDETERMINED, None, counted, (why,), cap=cap))
             continue
