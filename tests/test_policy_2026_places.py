@@ -234,3 +234,12 @@ def test_the_national_reading_stays_first_approval_then_up_to_24_months_with_its
         False,
         "财社〔2017〕164号",
     )
+
+
+def test_an_unknown_precondition_in_a_case_is_refused_with_its_json_path() -> None:
+    from subsidy_rules.programs.eligibility import check_case
+
+    case = _re_placed("wuhan", Placement(date(2025, 4, 1), preconditions_met=("provincial-filling",)))
+    problems = check_case(case)
+    assert [p.place.path for p in problems] == ["$.placements[1].preconditions_met[0]"]
+    assert "provincial-filing" in problems[0].message_en

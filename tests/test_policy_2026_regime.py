@@ -32,7 +32,7 @@ from subsidy_rules.programs.eligibility import (
     decision_to_json,
 )
 from subsidy_rules.programs.retirement import RetirementGroup
-from subsidy_rules.programs.standards import fund_regime
+from subsidy_rules.programs.standards import fund_regime, regime_rows
 
 
 def _flex(jurisdiction_id: str = "wuhan", as_of: date = date(2026, 3, 31)) -> Case:
@@ -124,3 +124,14 @@ def test_hubei_keeps_the_national_date_cited_to_its_2024_draft_and_2026_applies_
         r = fund_regime(jurisdiction(layer), date(2026, 2, 1))
         assert (r.number, r.verified) == ("财社〔2026〕1号", False)
         assert "尚未与2026年文本核对" in r.note_zh and "not yet checked" in r.note_en
+
+
+def test_regime_rows_give_any_detector_the_text_of_each_month() -> None:
+    rows = regime_rows(jurisdiction("wuhan"), [Month(2023, 12), Month(2024, 1), Month(2026, 1), Month(2026, 2)])
+    assert [(r["pm"] % 12 + 1, r["regime"], r["regime_verified"]) for r in rows] == [
+        (12, "财社〔2017〕164号", True),
+        (1, "财社〔2023〕181号", True),
+        (1, "财社〔2023〕181号", True),
+        (2, "财社〔2026〕1号", False),
+    ]
+    assert "尚未与2026年文本核对" in rows[-1]["note_zh"] and rows[-1]["regime_from"] == "2026-01-09"

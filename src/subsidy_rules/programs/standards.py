@@ -443,3 +443,27 @@ def bound_rows(params: ParameterSet, months: Iterable[Month]) -> list[dict[str, 
                 }
             )
     return rows
+
+
+def regime_rows(params: ParameterSet, months: Iterable[Month]) -> list[dict[str, Any]]:
+    """Which fund text governs each month, as plain rows for any detector's finding note.
+
+    Columns: ``pm`` (month index), ``regime`` (the text's number), ``regime_key``, ``regime_from``
+    (ISO date), ``regime_verified`` (False for 财社〔2026〕1号), ``note_zh``, ``note_en`` (what a
+    finding about that month shows).
+    """
+    rows: list[dict[str, Any]] = []
+    for month in months:
+        r = fund_regime(params, month.first_day)
+        rows.append(
+            {
+                "pm": month.year * 12 + month.month - 1,
+                "regime": r.number,
+                "regime_key": r.document_key,
+                "regime_from": r.effective_from.isoformat(),
+                "regime_verified": r.verified,
+                "note_zh": r.note_zh,
+                "note_en": r.note_en,
+            }
+        )
+    return rows
