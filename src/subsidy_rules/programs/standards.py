@@ -107,7 +107,7 @@ class FundRegime:
     def note_zh(self) -> str:
         where = ""
         if self.anchor is not None and self.anchor.layer != "national":
-            where = f"（{self.anchor.layer} 层据{self.anchor.citation.label}定日期）"
+            where = f"（日期见 {self.anchor.layer} 层：{self.anchor.citation.label}）"
         head = f"本月适用{self.number}（自{self.effective_from.isoformat()}起）{where}"
         if self.verified:
             return head

@@ -91,9 +91,12 @@ def _headline(d: Decision) -> list[str]:
     lines.append(
         f"结论：符合条件 ELIGIBLE — 应享受 {d.entitled_months} / {d.months_in_period} 个月"
         f"（期内截至判定日的月数），合计 {d.total_entitled:.2f} 元"
+        + (f"；另有 {d.undetermined_months} 个月金额待定（不计入合计）" if d.undetermined_months else "")
     )
     if d.last_entitled is not None:
         lines.append(f"最后应享受月份 last entitled month：{d.last_entitled}")
+    elif d.undetermined_months:
+        lines.append("期内尚无金额已确定的应享受月份 no month with a determined amount yet")
     else:
         lines.append("期内尚无应享受月份 no month entitled yet")
     if d.undetermined_months:
