@@ -243,3 +243,18 @@ def test_an_unknown_precondition_in_a_case_is_refused_with_its_json_path() -> No
     problems = check_case(case)
     assert [p.place.path for p in problems] == ["$.placements[1].preconditions_met[0]"]
     assert "provincial-filing" in problems[0].message_en
+
+
+def test_a_third_placement_in_hubei_meets_a_firm_limit_and_elsewhere_a_limit_in_principle() -> None:
+    third = Placement(date(2025, 6, 1))
+    base = _re_placed("wuhan", Placement(date(2025, 4, 1), date(2025, 5, 31), PlacementEnd.LEFT_POST))
+    import attrs
+
+    hubei = decide(attrs.evolve(base, placements=(*base.placements, third)), POST)
+    facts = {f.name: f.value for f in hubei.condition("re-placement").facts}
+    assert "a firm limit here: no 原则上" in facts["placement_3"]
+    nat = decide(attrs.evolve(base, jurisdiction="national", placements=(*base.placements, third)), POST)
+    assert (
+        "原则上: an office may have exceeded it"
+        in {f.name: f.value for f in nat.condition("re-placement").facts}["placement_3"]
+    )

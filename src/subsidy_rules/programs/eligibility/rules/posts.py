@@ -386,7 +386,18 @@ def _stints(cf: CaseFacts, spec: RuleSpec, tr: Trace, placements: list[Placement
                 notes.append(Fact(f"placement_{k + 1}", "continues the period (no re-placement rule for this program)"))
             elif limit is not None and k + 1 > limit[0]:
                 refused = "re-placement"
-                notes.append(Fact(f"placement_{k + 1}", f"placement {k + 1} exceeds the limit of {limit[0]} in all"))
+                firm = memo.read("boolean", "public_welfare_post.max_placements_in_principle", p.start, optional=True)
+                how = ""
+                if firm is not None:
+                    tr.use("re-placement", firm[1])
+                    how = (
+                        " (原则上: an office may have exceeded it by procedure — check the file)"
+                        if firm[0]
+                        else " (a firm limit here: no 原则上)"
+                    )
+                notes.append(
+                    Fact(f"placement_{k + 1}", f"placement {k + 1} exceeds the limit of {limit[0]} in all{how}")
+                )
             elif not ok:
                 refused = cat_cid
                 notes.append(Fact(f"placement_{k + 1}", "no listed category at this placement"))
