@@ -86,8 +86,9 @@ def test_parameters_show_with_a_user_layer(tmp_path: Path) -> None:
     doc = json.loads(out)
     assert code == 0 and doc["layers"] == ["national", "hubei", "wuhan", "mine"]
     assert doc["in_force"]["value"] == "2500.00" and doc["in_force"]["layer"] == "mine"
-    code, out, _ = run("parameters", "show", "minimum_wage.monthly", "--layer", str(f), "--at", "2026-01-01")
-    assert "2400" in out and "wuhan" in out
+    # Issue 18: Wuhan states its tier (1); Hubei's tier-1 value is the wage.
+    code, out, _ = run("parameters", "show", "minimum_wage.monthly.tier1", "--layer", str(f), "--at", "2026-01-01")
+    assert "2400" in out and "hubei" in out
 
 
 def test_parameter_errors_are_one_clear_line_and_exit_2(tmp_path: Path) -> None:
@@ -110,7 +111,8 @@ def test_parameters_show_json_without_a_date_lists_the_timeline() -> None:
     code, out, _ = run("parameters", "show", "ssi.flexible.max_ratio", "--jurisdiction", "wuhan", "--format", "json")
     doc = json.loads(out)
     assert code == 0 and doc["at"] is None and doc["in_force"] is None
-    assert [v["value"] for v in doc["timeline"][0]["values"]] == ["2/3", "2/3"]
+    # 164号, 181号, and 财社〔2026〕1号 (carried over from 181号, issue 18)
+    assert [v["value"] for v in doc["timeline"][0]["values"]] == ["2/3", "2/3", "2/3"]
 
 
 def test_the_version_and_help_work() -> None:

@@ -98,9 +98,14 @@ def test_the_placeholder_share_of_the_minimum_wage_is_marked_as_a_placeholder(si
 
 def test_a_parameter_page_lists_periods_newest_first_with_end_dates_and_the_value_in_force_today(site: Path) -> None:
     html = _text(site, "parameters/ssi.flexible.max_ratio.html")
-    # 181号 takes effect 2024-01-01, so the 164号 period ends the day before.
-    newer, older = html.index("2024-01-01 起至今"), html.index("2017-10-13 至 2023-12-31")
-    assert newer < older
+    # 181号 takes effect 2024-01-01, so the 164号 period ends the day before; 财社〔2026〕1号 (issue 18) from
+    # 2026-01-09 ends 181号's.
+    newer, middle, older = (
+        html.index("2026-01-09 起至今"),
+        html.index("2024-01-01 至 2026-01-08"),
+        html.index("2017-10-13 至 2023-12-31"),
+    )
+    assert newer < middle < older
     assert "今日适用的取值（2026-11-30）" in html
     assert re.search(r"<td>全国</td>\s*<td><strong>2/3</strong>", html)
     assert 'href="../documents/caishe-2023-181.html"' in html

@@ -189,10 +189,11 @@ def test_a_decision_summarises_its_months_and_names_its_conditions() -> None:
     from subsidy_rules.programs.eligibility import FLEXIBLE, decide
     from subsidy_rules.programs.eligibility.render import statuses
 
-    # 05: placed 2025-06 in Wuhan, judged 2026-03: 10 months, each with a Wuhan minimum wage in force
-    # (2010 until 2025-11, 2400 from 2025-12-01), so none is undetermined any more.
+    # 05: placed 2025-06 in Wuhan, judged 2026-03: 10 months. Issue 18 corrected Hubei's minimum wages:
+    # 2025-06 .. 2025-11 lie in the gap before the undated 2210 step (undetermined, never 2010 carried
+    # over); 2025-12 .. 2026-03 are paid at 2400.
     d = decide(load_case(EXAMPLES / "05-public-welfare-post.json"), "public-welfare-post-subsidy")
-    assert statuses(d) == {"entitled": 10, "not-entitled": 0, "undetermined": 0}
+    assert statuses(d) == {"entitled": 4, "not-entitled": 0, "undetermined": 6}
     with pytest.raises(KeyError):
         d.condition("no-such-condition")
     assert decide(load_case(EXAMPLES / "01-plain.json"), FLEXIBLE).problems == ()

@@ -68,7 +68,10 @@ def test_a_user_layer_is_stacked_on_the_case(tmp_path: Path) -> None:
     )
     code, out = _run(str(EXAMPLES / "01-plain.json"), "--layer", str(layer), "--format", "json")
     assert code == 1  # paid 653.33 a month against a cap of 100
-    assert loads_document(out)["decisions"][0]["schedule"][0]["amount"] == "100.00"
+    # Issue 18: Wuhan states no local standard, so the month is undetermined and the layer's cap bounds it.
+    first = loads_document(out)["decisions"][0]["schedule"][0]
+    assert (first["status"], first["amount"], first["cap"]) == ("undetermined", None, "100.00")
+    assert "paid-above-cap" in {p["code"] for p in loads_document(out)["decisions"][0]["problems"]}
 
 
 def test_every_decision_printed_as_json_reads_back_through_the_librarys_own_reader() -> None:
@@ -128,7 +131,8 @@ def test_the_demo_step_writes_text_and_json_for_every_sample(tmp_path: Path) -> 
     assert written == sorted([f"{s}.json" for s in stems] + [f"{s}.txt" for s in stems])
     assert "02-near-retirement" in lines[0] and "retirement" in lines[0]
     note = (tmp_path / "eligibility" / "04-refunded-month.txt").read_text("utf-8")
-    assert "paid-above-entitlement" in note and "当月缴费未退费" in note
+    # Issue 18: no Wuhan standard, so the overpayment is found against the national ceiling.
+    assert "paid-above-cap" in note and "当月缴费未退费" in note and "应享受金额待定" in note
 
 
 def test_every_condition_cites_at_least_one_source() -> None:

@@ -35,6 +35,7 @@ from subsidy_rules.programs.eligibility import (
     rule_programs,
 )
 from subsidy_rules.programs.retirement import RetirementGroup
+from tests.policy_layers import PAYS_CEILING, paying_ceiling
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "src/subsidy_rules/programs/eligibility/examples"
 
@@ -59,6 +60,7 @@ def _case(**changes: object) -> Case:
         first_approval=date(2019, 3, 15),
         contributions=_contributions(date(2019, 3, 1), 40),
         as_of=date(2022, 12, 31),
+        layer_files=(str(PAYS_CEILING),),  # issue 18: the amounts below are this place's standard (2/3)
     )
     return attrs.evolve(base, **changes)  # type: ignore[arg-type]
 
@@ -82,7 +84,9 @@ def test_a_case_judged_in_2019_uses_164_and_a_2024_month_uses_181() -> None:
         ),
         FLEXIBLE,
     )
-    numbers = {r.citation.document_number for r in later.condition("amount").parameters}
+    numbers = {
+        r.citation.document_number for r in later.condition("amount").parameters if r.parameter_id.endswith("max_ratio")
+    }
     assert numbers == {"财社〔2017〕164号", "财社〔2023〕181号"}
     period = later.condition("period").parameters[0]
     assert period.citation.document_number == "财社〔2017〕164号"  # the period is fixed at first approval
@@ -220,7 +224,7 @@ def test_a_local_cap_limits_the_month_and_is_cited() -> None:
         "capped.toml",
         jurisdiction("national"),
     )
-    d = decide(_case(), FLEXIBLE, params=jurisdiction("national").with_layer(layer))
+    d = decide(_case(), FLEXIBLE, params=paying_ceiling(jurisdiction("national")).with_layer(layer))
     assert {m.amount for m in d.schedule if m.amount is not None} == {Decimal("500")}
     assert "ssi.flexible.monthly_cap" in {r.parameter_id for r in d.condition("amount").parameters}
 
@@ -312,7 +316,7 @@ def test_a_case_with_layer_files_reads_them_relative_to_the_case(tmp_path: Path)
         'document = "seed-002"\nconfirmed = false\n',
         "utf-8",
     )
-    case = _case(jurisdiction="wuhan", layer_files=("cap.toml",))
+    case = _case(jurisdiction="wuhan", layer_files=(str(PAYS_CEILING), "cap.toml"))
     d = decide(case, FLEXIBLE, base_dir=tmp_path)
     assert d.jurisdiction[-1] == "cap" and d.schedule[0].amount == Decimal("100")
     assert decide_all(case, base_dir=tmp_path)[0].schedule[0].amount == Decimal("100")

@@ -42,7 +42,9 @@ from subsidy_rules.programs.eligibility import (
     rules,
     taxonomy_of,
 )
+from subsidy_rules.programs.eligibility.rules.posts import minimum_wage
 from subsidy_rules.programs.retirement import RetirementGroup
+from tests.policy_layers import PAYS_CEILING
 from tests.strategies import eligibility
 
 MAN_1966_03 = Person(birth_month=Month(1966, 3), group=RetirementGroup.MALE)
@@ -65,6 +67,7 @@ def _flex_case(**changes: object) -> Case:
         flexible_registrations=(Spell(date(2021, 5, 1)),),
         first_approval=date(2021, 5, 10),
         contributions=_flex_contributions(Month(2021, 5), 68),  # 2021-05 .. 2026-12
+        layer_files=(str(PAYS_CEILING),),  # issue 18: the amounts below are this place's standard (2/3)
     )
     return attrs.evolve(base, **changes)  # type: ignore[arg-type]
 
@@ -102,7 +105,10 @@ def test_a_post_placed_in_2021_for_the_same_man_also_runs_to_2026_06() -> None:
     case = attrs.evolve(_flex_case(), placements=(Placement(date(2021, 5, 1)),), contributions=(), first_approval=None)
     d = decide(case, POST, date(2026, 12, 31))
     assert (d.period_end, d.period_end_reason) == (Month(2026, 6), PeriodEnd.RETIREMENT)
-    assert d.entitled_months == 62
+    # Issue 18 corrected the Hubei minimum-wage data: 2021-10 .. 2025-11 lie in the gap before the
+    # undated 2210 step, so they are undetermined, not paid at 2010. Entitled: 2021-05 .. 2021-09 (5)
+    # and 2025-12 .. 2026-06 (7) = 12; undetermined 62 - 12 = 50.
+    assert d.entitled_months == 12 and d.undetermined_months == 50
 
 
 # -- 2. re-placement on posts since the 2019 notice, at most twice ----------------------------------
@@ -125,7 +131,9 @@ def test_an_older_difficulty_person_re_placed_in_2023_restarts_the_period_and_a_
         as_of=date(2026, 8, 31),
     )
     d = decide(case, POST)
-    assert d.entitled_months == 72
+    # 72 months in the two periods; issue 18's Hubei gap (2021-10 .. 2025-11) leaves 2020-01 .. 2021-09 (21)
+    # and 2025-12 .. 2026-02 (3) with an amount: 24 entitled, 48 undetermined.
+    assert d.entitled_months == 24 and d.undetermined_months == 48
     assert d.condition("re-placement").outcome is Outcome.FAILED
     assert {m.month: m.reasons for m in d.schedule}[Month(2026, 5)] == ("re-placement",)
     docs = {r.citation.document_number for r in d.condition("re-placement").parameters}
@@ -189,16 +197,17 @@ def test_a_province_that_adopted_181_on_2024_09_18_is_judged_by_164_until_then()
     )
     assert ps.resolve("ssi.flexible.max_ratio", date(2024, 5, 1)).citation.document_number == "财社〔2017〕164号"
     assert ps.resolve("ssi.flexible.max_ratio", date(2024, 9, 18)).citation.document_number == "财社〔2023〕181号"
-    # Wuhan: no Hubei date was found, so the national 2024-01-01 governs (said in hubei.toml).
+    # Wuhan: Hubei has only a draft (2024-07), so the national 2024-01-01 governs, cited in hubei.toml.
     wuhan = jurisdiction("wuhan").resolve("regime.caishe_2023_181.effective_from", date(2025, 1, 1))
-    assert (wuhan.value, wuhan.layer) == ("2024-01-01", "national")
+    assert (wuhan.value, wuhan.layer) == ("2024-01-01", "hubei")
+    assert wuhan.citation.document_key == "hubei-employment-subsidy-fund-draft-2024"
 
 
 # -- 5. layers over time: an older local value is used, and said ------------------------------------
 
 _OLD_WAGE = (
     '[layer]\nid = "mine"\nname_zh = "本地"\nname_en = "mine"\nlevel = "user"\n'
-    '[parameters."minimum_wage.monthly"]\n[[parameters."minimum_wage.monthly".values]]\n'
+    '[parameters."minimum_wage.monthly.tier1"]\n[[parameters."minimum_wage.monthly.tier1".values]]\n'
     'from = 2021-01-01\nvalue = 1750\ndocument = "seed-000"\nconfirmed = false\n{until}'
 )
 
@@ -232,20 +241,24 @@ def test_a_local_value_with_until_ends_and_the_layer_below_answers_again() -> No
     ps = base.with_layer(_layer(_OLD_WAGE.format(until="until = 2025-11-30\n"), base))  # type: ignore[arg-type]
     d = decide(_post_case(), POST, params=ps)
     assert {m.amount for m in d.schedule} == {Decimal("2400.00")} and d.problems == ()
-    assert ps.value_at("minimum_wage.monthly", date(2025, 11, 30)) == Decimal(1750)
+    assert ps.value_at("minimum_wage.monthly.tier1", date(2025, 11, 30)) == Decimal(1750)
 
 
 # -- 6. minimum-wage history; the disabled-persons post has its own (local) standard -----------------
 
 
 def test_wuhan_and_tongliang_have_a_minimum_wage_for_every_month_since_2016() -> None:
-    # Hubei tier 1 (Wuhan): 1750 from 2017-11-01, 2010 from 2021-09-01, 2400 from 2025-12-01.
+    # Hubei tier 1 (Wuhan's central districts): 1750 from 2017-11-01, 2010 from 2021-09-01, 2400 from
+    # 2025-12-01. Issue 18: between the 2021 and 2025 steps lies an undated step (tier 1 = 2210), so
+    # 2023-01 is a gap (undetermined), never 2010 carried over.
     wuhan = jurisdiction("wuhan")
-    assert [wuhan.value_at("minimum_wage.monthly", date(y, m, 1)) for y, m in ((2019, 5), (2023, 1), (2026, 1))] == [
+    assert [minimum_wage(wuhan, date(y, m, 1))[0] for y, m in ((2019, 5), (2021, 9), (2023, 1), (2026, 1))] == [
         Decimal(1750),
         Decimal(2010),
+        None,
         Decimal(2400),
     ]
+    assert minimum_wage(wuhan, date(2023, 1, 1))[2] == "minimum-wage-gap"
     # Chongqing first tier (Tongliang, assumed): 1800 from 2019-01-01, 2100 from 2022-04-01, 2330 from 2025-01-01.
     tl = jurisdiction("tongliang")
     assert [tl.value_at("minimum_wage.monthly", date(y, 1, 1)) for y in (2020, 2023, 2025)] == [
@@ -345,7 +358,9 @@ def test_months_on_a_public_welfare_post_are_not_entitled_to_the_flexible_subsid
     assert failed == [Month(2022, k) for k in range(1, 7)]
     post = decide(case, POST, date(2022, 12, 31))
     both = set(flex.entitled()) & set(post.entitled())
-    assert post.entitled_months == 6 and both == set()
+    # Issue 18: the post's months 2022-01 .. 2022-06 fall in Hubei's minimum-wage gap (undetermined).
+    assert post.entitled_months == 0 and post.undetermined_months == 6 and both == set()
+    assert {m.month for m in post.schedule} == {m for m in failed}
 
 
 # -- 10. the headline tells the truth -----------------------------------------------------------------

@@ -64,7 +64,8 @@ def test_a_placed_difficulty_person_gets_the_wuhan_minimum_wage_each_month() -> 
     assert d.eligible and d.entitled_months == 6
     assert {m.amount for m in d.schedule} == {Decimal("2400.00")}
     used = {r.parameter_id for r in d.condition("post-amount").parameters}
-    assert used == {"minimum_wage.monthly", "public_welfare_post.minimum_wage_share"}
+    # Issue 18: Hubei's wage is chosen by the district's tier (Wuhan's central districts: tier 1).
+    assert used == {"minimum_wage.tier", "minimum_wage.monthly.tier1", "public_welfare_post.minimum_wage_share"}
     assert d.condition("placed-on-post").basis[0].article == "第五十三条"
 
 
@@ -121,7 +122,8 @@ def test_a_person_not_listed_as_a_difficulty_person_is_not_eligible_for_a_post()
 def test_after_expiry_an_older_difficulty_person_may_be_re_placed_and_both_periods_restart() -> None:
     placements = (
         Placement(date(2024, 1, 1), date(2026, 12, 31), PlacementEnd.EXPIRED),
-        Placement(date(2027, 3, 1)),
+        # Issue 18: Hubei re-places only with a provincial filing (备案), which the file must show.
+        Placement(date(2027, 3, 1), preconditions_met=("provincial-filing",)),
     )
     case = _case(
         difficulty=(CategorySpell("older-difficulty-person", date(2023, 12, 1)),),

@@ -15,6 +15,7 @@ from subsidy_rules.io.json import from_json, loads_document
 from subsidy_rules.parameters import (
     PACKAGED_LAYERS,
     Parameter,
+    ParameterGapError,
     ParamKind,
     Resolved,
     jurisdiction,
@@ -66,12 +67,16 @@ def test_no_packaged_value_claims_more_certainty_than_its_document() -> None:
 def test_wuhan_stacks_on_hubei_and_national() -> None:
     ps = jurisdiction("wuhan")
     assert [layer.id for layer in ps.layers] == ["national", "hubei", "wuhan"]
-    assert ps.decimal("minimum_wage.monthly", date(2026, 1, 1))[0] == 2400
+    # Issue 18: Wuhan states its tier (central districts: 1); the wage is Hubei's value for that tier.
+    assert ps.integer("minimum_wage.tier", date(2026, 1, 1))[0] == 1
+    assert ps.decimal("minimum_wage.monthly.tier1", date(2026, 1, 1))[0] == 2400
     assert ps.integer("public_welfare_post.max_placements", date(2026, 1, 1))[0] == 2
-    # Wuhan's urban districts apply Hubei's first tier: 2010 from 2021-09-01 until 2025-12-01.
-    assert ps.decimal("minimum_wage.monthly", date(2025, 11, 30))[0] == 2010
+    # 2010 from 2021-09-01; then a gap (an undated 2210 step lies before 2025-12-01): never carried over.
+    assert ps.decimal("minimum_wage.monthly.tier1", date(2021, 9, 1))[0] == 2010
+    with pytest.raises(ParameterGapError):
+        ps.resolve("minimum_wage.monthly.tier1", date(2025, 11, 30))
     with pytest.raises(NoValueInForceError):
-        ps.resolve("minimum_wage.monthly", date(2015, 8, 31))
+        ps.resolve("minimum_wage.monthly.tier1", date(2015, 8, 31))
 
 
 def test_a_local_value_does_not_hide_the_national_one_before_it_starts(tmp_path: Path) -> None:
@@ -321,7 +326,7 @@ def test_parameters_list_shows_every_id_with_its_value_in_force() -> None:
     doc = loads_document(result.output)
     by_id = {p["id"]: p for p in doc["parameters"]}
     assert set(by_id) == set(jurisdiction("wuhan").ids)
-    assert by_id["minimum_wage.monthly"]["in_force"]["value"] == "2400"
+    assert by_id["minimum_wage.monthly.tier1"]["in_force"]["value"] == "2400"
     text = CliRunner().invoke(cli, ["parameters", "list", "--jurisdiction", "tongliang"])
     assert text.exit_code == 0 and "minimum_wage.monthly" in text.output
 
@@ -333,10 +338,10 @@ def test_parameters_show_warns_when_a_local_value_is_older_than_a_newer_one_belo
 
     f = tmp_path / "old.toml"
     f.write_text(
-        _HEAD + 'parent = "wuhan"\n' + _value("minimum_wage.monthly", "1750").replace("2024-01-01", "2021-01-01"),
+        _HEAD + 'parent = "wuhan"\n' + _value("minimum_wage.monthly.tier1", "1750").replace("2024-01-01", "2021-01-01"),
         "utf-8",
     )
-    args = ["parameters", "show", "minimum_wage.monthly", "--jurisdiction", "wuhan", "--layer", str(f)]
+    args = ["parameters", "show", "minimum_wage.monthly.tier1", "--jurisdiction", "wuhan", "--layer", str(f)]
     result = CliRunner().invoke(cli, [*args, "--as-of", "2026-01-01"])
     assert result.exit_code == 0, result.output
     assert "本地值早于上级新值，请确认是否仍然有效" in result.output and "2400" in result.output
@@ -344,7 +349,7 @@ def test_parameters_show_warns_when_a_local_value_is_older_than_a_newer_one_belo
     assert doc["warning"]["message"] == "本地值早于上级新值，请确认是否仍然有效" and doc["in_force"]["value"] == "1750"
     # The newer value is named once, in its one shape, inside the value in force.
     in_force = from_json(doc["in_force"], Resolved)
-    assert in_force.newer_below is not None and in_force.newer_below.layer == "wuhan"
+    assert in_force.newer_below is not None and in_force.newer_below.layer == "hubei"
     assert in_force.newer_below.value == Decimal("2400") and in_force.newer_below.effective_from == date(2025, 12, 1)
 
 

@@ -56,9 +56,10 @@ def test_under_the_law_of_2019_a_man_born_1965_01_retires_at_60_without_delay() 
     assert len(r.parameters) == 2
 
 
-def test_the_reform_cites_the_npcsc_decision_and_is_unconfirmed() -> None:
+def test_the_reform_cites_the_state_council_measures_the_npcsc_approved_and_is_unconfirmed() -> None:
     r = retirement(date(1970, 5, 1), RetirementGroup.MALE, law_date=LAW)
-    assert r.citation.document_key == "npcsc-2024-retirement"
+    # Issue 18: the ages are in the State Council measures (第一条, 附件1–3), approved by item 四 of the decision.
+    assert r.citation.document_key == "guowuyuan-2024-retirement-measures"
     assert not r.confirmed
     assert r.months_remaining(date(2025, 1, 15)) == r.retirement_month - Month(2025, 1)
 
@@ -92,7 +93,7 @@ def test_the_cli_prints_the_month_the_age_and_the_citation_as_json() -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert (doc["retirement_month"], doc["age_years"], doc["age_months"]) == ("2025-02", 60, 1)
-    assert doc["citation"]["document_key"] == "npcsc-2024-retirement"
+    assert doc["citation"]["document_key"] == "guowuyuan-2024-retirement-measures"
     assert doc["confirmed"] is False and doc["schema_version"]
 
 

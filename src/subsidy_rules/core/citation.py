@@ -40,6 +40,13 @@ class Document:
     url: str | None = None
     seed: str | None = None
     confirmed: bool = False
+    #: What is known of the document short of reading it, in Chinese (shown by the docs where it is cited).
+    note_zh: str | None = None
+    note_en: str | None = None  #: the English twin of ``note_zh``
+    #: Further addresses where the text (or a relay of it) was seen, besides ``url``.
+    also_at: tuple[str, ...] = ()
+    #: True when number and title are attested by other texts although the content was not read.
+    attested: bool = False
 
 
 @attrs.frozen
@@ -83,7 +90,21 @@ def documents_from_node(root: Node) -> dict[str, Document]:
     """Read a ``[documents.KEY]`` section (the registry or a user's layer)."""
     out: dict[str, Document] = {}
     for key, node in root.get_named_tables("documents"):
-        node.unknown_keys({"title", "issuer", "number", "date", "url", "seed", "confirmed"})
+        node.unknown_keys(
+            {
+                "title",
+                "issuer",
+                "number",
+                "date",
+                "url",
+                "seed",
+                "confirmed",
+                "note_zh",
+                "note_en",
+                "also_at",
+                "attested",
+            }
+        )
         title = node.get_str("title")
         issuer = node.get_str("issuer")
         confirmed = node.get_bool("confirmed", default=False)
@@ -98,6 +119,10 @@ def documents_from_node(root: Node) -> dict[str, Document]:
             url=node.get_str("url", required=False),
             seed=node.get_str("seed", required=False),
             confirmed=bool(confirmed),
+            note_zh=node.get_str("note_zh", required=False),
+            note_en=node.get_str("note_en", required=False),
+            also_at=node.get_str_list("also_at"),
+            attested=bool(node.get_bool("attested", default=False)),
         )
     root.raise_if_problems()
     return out

@@ -25,10 +25,12 @@ from subsidy_rules.parameters.model import (
     Layer,
     NewerBelow,
     Parameter,
+    ParameterGapError,
     ParameterSet,
     ParamKind,
     ParamValue,
     Resolved,
+    carried_over_text,
 )
 from subsidy_rules.parameters.values import ValueFormatError, check_range, parse_value, value_text
 
@@ -40,9 +42,11 @@ __all__ = [
     "ParamKind",
     "ParamValue",
     "Parameter",
+    "ParameterGapError",
     "ParameterSet",
     "Resolved",
     "ValueFormatError",
+    "carried_over_text",
     "check_range",
     "jurisdiction",
     "layer_from_toml",

@@ -32,6 +32,9 @@ File format (see ``data/national.toml`` for a full example)::
     confirmed = false
     note = "…"
     anchor = "regime.caishe_2023_181.effective_from"   # optional: take `from` from that parameter
+    carried_over_from = "caishe-2023-181"   # optional: the value repeats that document's, unchecked
+                                            # against `document` (every output shows the mark)
+    # or `gap = true` (no value): from `from` the value is not known; asking raises ParameterGapError
 
 Values are read by :func:`subsidy_rules.parameters.values.parse_value` (the
 same reader the JSON edge uses) and checked against the declared range; an
@@ -239,7 +242,20 @@ def layer_from_toml(data: dict[str, Any], file: str, base: ParameterSet | None =
         seen_dates: set[Any] = set()
         for vnode in pnode.get_tables("values", required=True):
             vnode.unknown_keys(
-                {"from", "until", "anchor", "value", "end", "document", "article", "quote", "confirmed", "note"}
+                {
+                    "from",
+                    "until",
+                    "anchor",
+                    "value",
+                    "end",
+                    "gap",
+                    "document",
+                    "article",
+                    "quote",
+                    "confirmed",
+                    "note",
+                    "carried_over_from",
+                }
             )
             when = vnode.get_date("from")
             until = vnode.get_date("until", required=False)
@@ -250,14 +266,18 @@ def layer_from_toml(data: dict[str, Any], file: str, base: ParameterSet | None =
             anchor = vnode.get_str("anchor", required=False)
             quote = vnode.get_str("quote", required=False)
             ends = vnode.get_bool("end", default=False)
+            gap = bool(vnode.get_bool("gap", default=False))
+            carried = vnode.get_str("carried_over_from", required=False)
+            if gap and ends:
+                vnode.invalid("gap", "an entry is a gap or an end, not both")
             doc_key = vnode.get_str("document")
             confirmed = vnode.get_bool("confirmed")
             article = vnode.get_str("article", required=False)
             note = vnode.get_str("note", required=False)
             value: ParamValue | None = None
-            if ends:
+            if ends or gap:
                 if "value" in vnode.table:
-                    vnode.invalid("value", "a value that ends the parameter (end = true) takes no value")
+                    vnode.invalid("value", "an entry that ends the parameter or marks a gap takes no value")
             elif "value" not in vnode.table:
                 vnode.invalid("value", "missing (or write end = true to end the parameter)")
             elif kind is not None:
@@ -273,7 +293,10 @@ def layer_from_toml(data: dict[str, Any], file: str, base: ParameterSet | None =
             if doc_key is not None and doc_key not in known_docs:
                 vnode.invalid("document", f"unknown document {doc_key!r}; define it under [documents]")
                 continue
-            if when is None or doc_key is None or confirmed is None or (value is None and not ends):
+            if carried is not None and carried not in known_docs:
+                vnode.invalid("carried_over_from", f"unknown document {carried!r}; define it under [documents]")
+                continue
+            if when is None or doc_key is None or confirmed is None or (value is None and not ends and not gap):
                 continue
             values.append(
                 DatedValue(
@@ -284,6 +307,8 @@ def layer_from_toml(data: dict[str, Any], file: str, base: ParameterSet | None =
                     note=note,
                     until=until,
                     anchor=anchor,
+                    carried_over_from=carried,
+                    gap=gap,
                 )
             )
         if pnode.table.get("values") == []:

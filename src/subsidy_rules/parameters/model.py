@@ -22,6 +22,18 @@ Anchored dates: a dated value may take its effective date from another
 parameter (``anchor``), so a province layer can move the date on which a
 national text takes effect for it (e.g. 财社〔2023〕181号, see
 ``regime.caishe_2023_181.effective_from``) without copying its values.
+
+Carried-over values: where a text revises another (财社〔2026〕1号 revises
+181号) and the new articles could not be read, the value dated from the
+revision repeats the old one and names it in ``carried_over_from``; every
+:class:`Resolved` carries the mark, so every output can say "沿用181号，尚未与
+2026年文本核对".
+
+Gaps: a dated entry with ``gap = true`` says that from its date the value is
+*not known* (a later step whose date was not found lies in between); asking
+in a gap raises :class:`ParameterGapError` (a :class:`NoValueInForceError`),
+so a rule reports the month as undetermined instead of carrying an older
+value over it.
 """
 
 from __future__ import annotations
@@ -64,11 +76,38 @@ class DatedValue:
     note: str | None = None
     until: date | None = None  #: last day this value applies in its layer (inclusive); None: until replaced
     anchor: str | None = None  #: a parameter id whose value (YYYY-MM-DD) moves ``effective_from``
+    #: A document key: this value repeats that document's, not yet checked against its own (newer) text.
+    carried_over_from: str | None = None
+    #: True: from ``effective_from`` the value is not known (see :class:`ParameterGapError`).
+    gap: bool = False
 
     @property
     def ends(self) -> bool:
         """True when this entry ends the parameter rather than setting a value."""
-        return self.value is None
+        return self.value is None and not self.gap
+
+
+class ParameterGapError(NoValueInForceError):
+    """A parameter asked for inside a known gap: its value there is not known (``note`` says why)."""
+
+    def __init__(self, message: str, pid: str, since: date, note: str | None, layer: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter_id = pid
+        self.since = since
+        self.note = note
+        self.layer = layer  #: the layer whose entry is the gap (None: asked of one parameter alone)
+
+
+def _gap_error(pid: str, entry: DatedValue, layer: str | None = None) -> ParameterGapError:
+    where = f" in layer {layer!r}" if layer else ""
+    return ParameterGapError(
+        f"parameter {pid!r} is not known from {entry.effective_from.isoformat()}{where}"
+        f" ({entry.citation.label}): {entry.note or 'a gap in the known values'}",
+        pid,
+        entry.effective_from,
+        entry.note,
+        layer,
+    )
 
 
 def _sorted_values(values: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
@@ -115,6 +154,8 @@ class Parameter:
                 f"parameter {self.id!r} has no value at {when.isoformat()}"
                 + (f" (its first value takes effect {first.isoformat()})" if first else "")
             )
+        if entry.gap:
+            raise _gap_error(self.id, entry)
         if entry.value is None:
             raise NoValueInForceError(
                 f"parameter {self.id!r} ended on {entry.effective_from.isoformat()} ({entry.citation.label})"
@@ -150,6 +191,26 @@ class Resolved:
     kind: ParamKind  #: how ``value`` is written (so JSON reads it back as the same type)
     #: Set when this (local) value is older than a value a layer below puts in force later, by ``when``.
     newer_below: NewerBelow | None = None
+    #: A document key when the value repeats that older document's, not yet checked against ``citation``'s text.
+    carried_over_from: str | None = None
+
+    @property
+    def carried_over_note_zh(self) -> str | None:
+        """``"沿用财社〔2023〕181号，尚未与2026年文本核对"``-style mark, or None."""
+        return carried_over_text(self.carried_over_from, self.citation)[0] if self.carried_over_from else None
+
+
+def carried_over_text(old_key: str, new: Citation) -> tuple[str, str]:
+    """The mark of a value carried over from ``old_key`` into the text ``new`` (Chinese, English)."""
+    from subsidy_rules.core.citation import documents
+
+    old = documents().get(old_key)
+    old_label = (old.number or f"《{old.title}》") if old else old_key
+    new_label = new.document_number or f"《{new.title}》"
+    return (
+        f"沿用{old_label}，尚未与{new_label}文本核对",
+        f"carried over from {old_label}, not yet checked against the text of {new_label}",
+    )
 
 
 class FrozenMap(Mapping[str, Any]):
@@ -271,6 +332,8 @@ class ParameterSet:
                     first = param.values[0].effective_from
                     earliest = first if earliest is None else min(earliest, first)
                 continue
+            if entry.gap:
+                raise _gap_error(pid, entry, layer.id)
             if entry.value is None:
                 raise NoValueInForceError(
                     f"parameter {pid!r} ended on {entry.effective_from.isoformat()}"
@@ -286,6 +349,7 @@ class ParameterSet:
                 unit=param.unit,
                 newer_below=self._newer_below(pid, layer, entry, when),
                 kind=param.kind,
+                carried_over_from=entry.carried_over_from,
             )
         raise NoValueInForceError(
             f"parameter {pid!r} has no value at {when.isoformat()}"
@@ -337,6 +401,12 @@ class ParameterSet:
         r = self.resolve(pid, when)
         if not isinstance(r.value, tuple):
             raise TypeError(f"parameter {pid!r} is not a list")
+        return r.value, r
+
+    def boolean(self, pid: str, when: date) -> tuple[bool, Resolved]:
+        r = self.resolve(pid, when)
+        if not isinstance(r.value, bool):
+            raise TypeError(f"parameter {pid!r} is not a boolean")
         return r.value, r
 
     def text(self, pid: str, when: date) -> tuple[str, Resolved]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -109,6 +110,20 @@ class Catalogue:
         except KeyError:
             raise UnknownCodeError(f"unknown program code {code!r}", self.suggest(code)) from None
 
+    def ended(self, code: str, when: date) -> Program | None:
+        """The program ``code`` when ``when`` is after its end date (a lead: paid after the program ended)."""
+        program = self.get(code)
+        return program if program.ended_by(when) else None
+
+    def end_dates(self) -> dict[str, tuple[date, str]]:
+        """Every program with an end date: code → (last day, the citation that states it), for a set-based check."""
+        out: dict[str, tuple[date, str]] = {}
+        for p in self._programs.values():
+            if p.ends_on is not None:
+                label = p.citations[-1].label if p.citations else ""
+                out[p.code] = (p.ends_on, label)
+        return out
+
     def match(self, text: str) -> Match | None:
         """Code, exact name, alias, then normalised name; None if nothing matches."""
         if text in self._programs:
@@ -186,6 +201,8 @@ def _load() -> Catalogue:
         "note",
         "sources",
         "citations",
+        "ends_on",
+        "note_zh",
     }
     for index, node in enumerate(root.get_tables("programs", required=True)):
         node.unknown_keys(allowed)
@@ -226,13 +243,14 @@ def _load() -> Catalogue:
             if code is not None:
                 members[cid].append((row if row is not None else 10_000, index, code))
         for cnode in node.get_tables("citations"):
-            cnode.unknown_keys({"document", "article", "confirmed"})
+            cnode.unknown_keys({"document", "article", "confirmed", "quote"})
             cited = cnode.get_str("document")
             if cited is None or cited not in known_docs:
                 cnode.invalid("document", f"unknown document {cited!r}")
                 continue
             article = cnode.get_str("article", required=False)
-            citations.append(cite(cited, article, confirmed=cnode.get_bool("confirmed", default=None)))
+            quote = cnode.get_str("quote", required=False)
+            citations.append(cite(cited, article, quote=quote, confirmed=cnode.get_bool("confirmed", default=None)))
         if code and name_zh and name_en and fund_item is not None:
             programs.append(
                 Program(
@@ -249,6 +267,8 @@ def _load() -> Catalogue:
                     sources=tuple(sources),
                     parts=node.get_str_list("parts"),
                     note=node.get_str("note", required=False),
+                    ends_on=node.get_date("ends_on", required=False),
+                    note_zh=node.get_str("note_zh", required=False),
                 )
             )
     codes = {p.code for p in programs}

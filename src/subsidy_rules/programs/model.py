@@ -9,6 +9,7 @@ means no source says and we did not guess.
 from __future__ import annotations
 
 import enum
+from datetime import date
 
 import attrs
 
@@ -141,6 +142,15 @@ class Program:
     sources: tuple[Source, ...] = ()
     parts: tuple[str, ...] = ()
     note: str | None = None
+    #: The last day the program applies (执行期限), where a source states one; a payment for a later
+    #: period, or made later, is a lead the audit can see (:meth:`ended_by`).
+    ends_on: date | None = None
+    #: Chinese and English notes on amounts and funding the docs show (e.g. ≤ 1,500 元 per hire).
+    note_zh: str | None = None
+
+    def ended_by(self, when: date) -> bool:
+        """True when ``when`` is after the program's end date (``ends_on``)."""
+        return self.ends_on is not None and when > self.ends_on
 
     def source_in(self, catalogue: str) -> Source | None:
         """This program's source row in ``catalogue``, if it is listed there."""

@@ -141,6 +141,10 @@ class Placement:
     employer: str | None = None
     post: str | None = None
     appraisals: tuple[Appraisal, ...] = ()
+    #: Re-placement preconditions the file shows met for this placement (codes of the layer parameter
+    #: ``public_welfare_post.replacement_preconditions``: ``provincial-filing``, ``three-job-referrals``);
+    #: ``three-months-out-of-post`` is computed from the dates.
+    preconditions_met: tuple[str, ...] = ()
 
     @property
     def failed_appraisal(self) -> date | None:

@@ -134,6 +134,12 @@ def check_case(case: Case, source: str = "<case>") -> list[Problem]:
     for i, p in enumerate(case.placements):
         if p.end is not None and p.end < p.start:
             add(f"$.placements[{i}].end", f"ends ({p.end}) before it starts ({p.start})")
+        for k, code in enumerate(p.preconditions_met):
+            if code not in PRECONDITION_CODES:
+                add(
+                    f"$.placements[{i}].preconditions_met[{k}]",
+                    f"unknown re-placement precondition {code!r} (known: {', '.join(PRECONDITION_CODES)})",
+                )
     codes = _program_codes()
     for i, pay in enumerate(case.payments):
         if pay.program not in codes:
@@ -141,6 +147,10 @@ def check_case(case: Case, source: str = "<case>") -> list[Problem]:
         if pay.amount < 0:
             add(f"$.payments[{i}].amount", "a payment cannot be negative (record recoveries separately)")
     return problems
+
+
+#: The re-placement preconditions a case can show met (``three-months-out-of-post`` is computed from the dates).
+PRECONDITION_CODES = ("provincial-filing", "three-job-referrals")
 
 
 @cache

@@ -111,6 +111,9 @@ class MonthLine:
     basis: Decimal | None = None  #: the counted contribution or the reference wage the amount is drawn from
     reasons: tuple[str, ...] = ()  #: codes of the conditions that failed this month
     paid: Decimal | None = None  #: what the ledger shows was paid for this month, if payments were given
+    #: The national ceiling of the month (元) where the amount due is undetermined (no local standard):
+    #: money paid above it is excess under any local rule.
+    cap: Decimal | None = None
 
 
 @attrs.frozen
@@ -145,6 +148,13 @@ class Decision:
     total_entitled: Decimal = Decimal("0.00")
     last_entitled: Month | None = None
     unconfirmed_parameters: tuple[str, ...] = ()
+    #: Which fund text governed which months (name: the months; value: the text and whether it was read).
+    regimes: tuple[Fact, ...] = ()
+    #: Months eligible but with no amount that can be set (no local standard, a minimum-wage gap …).
+    undetermined_months: int = 0
+    #: Notes every output shows (Chinese; values carried over from 181号, placeholders, gaps).
+    notices_zh: tuple[str, ...] = ()
+    notices_en: tuple[str, ...] = ()  #: the English twins of ``notices_zh``
 
     def entitled(self) -> dict[Month, Decimal]:
         """Each entitled month and its amount in 元: the set the ledger audit checks against."""

@@ -43,6 +43,8 @@ def _param_line(r: Resolved) -> str:
     value = value_text(r.value)
     shown = ", ".join(value) if isinstance(value, list) else str(value)
     flag = "" if r.confirmed else f"  [{UNCONFIRMED}]"
+    if r.carried_over_note_zh:
+        flag += f"  [{r.carried_over_note_zh}]"
     line = (
         f"{r.parameter_id} = {shown} {r.unit}（自 {r.effective_from.isoformat()} 起，{r.layer} 层；"
         f"{r.citation.label}）{flag}"
@@ -66,7 +68,9 @@ def _citation_line(c: Citation) -> str:
 _MARK = {Outcome.HELD: "✓", Outcome.FAILED: "✗", Outcome.NOT_APPLICABLE: "–"}
 _OTHER_REASONS = {
     "no-minimum-wage": "当月无当地最低工资标准参数",
-    "no-local-standard": "当地未设定残疾人公益性岗位补贴标准（disabled_post.monthly_amount）",
+    "minimum-wage-gap": "当月最低工资标准未知（参数缺口：两次调整之间另有一次日期未查到的调整，或本区档次未知）",
+    "no-local-standard": "当地未规定（或本库未收录）补贴标准，应享受金额待定（国家规定的比例是上限，不是标准）",
+    "no-minimum-contribution": "本地标准按最低档缴费计算，参数中无最低档缴费额，金额待定",
 }
 
 
@@ -87,11 +91,16 @@ def _headline(d: Decision) -> list[str]:
     lines.append(
         f"结论：符合条件 ELIGIBLE — 应享受 {d.entitled_months} / {d.months_in_period} 个月"
         f"（期内截至判定日的月数），合计 {d.total_entitled:.2f} 元"
+        + (f"；另有 {d.undetermined_months} 个月金额待定（不计入合计）" if d.undetermined_months else "")
     )
     if d.last_entitled is not None:
         lines.append(f"最后应享受月份 last entitled month：{d.last_entitled}")
+    elif d.undetermined_months:
+        lines.append("期内尚无金额已确定的应享受月份 no month with a determined amount yet")
     else:
         lines.append("期内尚无应享受月份 no month entitled yet")
+    if d.undetermined_months:
+        lines.append(f"金额待定 undetermined：{d.undetermined_months} 个月（见下方说明 notices）")
     if d.ended_by:
         why = "；".join(_reason_text(r) for r in d.ended_by)
         on = f"（{d.ended_on.isoformat()} 起）" if d.ended_on else ""
@@ -121,6 +130,12 @@ def decision_text(d: Decision) -> str:
     if d.law_applied:
         lines.append("适用法律 law applied:")
         lines += [f"  {f.name}: {f.value}" for f in d.law_applied]
+    if d.regimes:
+        lines.append("适用的就业补助资金管理办法 fund rules applied:")
+        lines += [f"  {f.name}: {f.value}" for f in d.regimes]
+    if d.notices_zh:
+        lines.append("说明 notices:")
+        lines += [f"  ⚠ {zh}" for zh in d.notices_zh]
     lines.append("")
     lines.append("条件 Conditions")
     for c in d.conditions:
@@ -144,9 +159,10 @@ def decision_text(d: Decision) -> str:
         )
         for m in d.schedule:
             reasons = "；".join(_reason_text(r) for r in m.reasons)
+            cap = f"（上限 {_money(m.cap)}）" if m.cap is not None else ""
             lines.append(
                 f"  {m.month}   {m.status.value:<14}  {_money(m.amount) or '-':>10}  "
-                f"{_money(m.basis) or '-':>10}  {_money(m.paid) or '-':>10}  {reasons}".rstrip()
+                f"{_money(m.basis) or '-':>10}  {_money(m.paid) or '-':>10}  {reasons}{cap}".rstrip()
             )
     if d.problems:
         lines.append("")

@@ -40,7 +40,7 @@ import attrs
 from subsidy_rules.core.errors import NoValueInForceError, UnknownCodeError
 from subsidy_rules.core.month import Month as CoreMonth
 from subsidy_rules.core.problem import Place, Problem
-from subsidy_rules.parameters import ParameterSet, Resolved
+from subsidy_rules.parameters import ParameterSet, Resolved, carried_over_text
 from subsidy_rules.parameters.model import NewerBelow
 from subsidy_rules.parameters.values import value_text
 from subsidy_rules.programs.eligibility.case import Case, Contribution, Insurance, Payer, Placement, Spell
@@ -56,6 +56,7 @@ from subsidy_rules.programs.eligibility.decision import (
 from subsidy_rules.programs.eligibility.spec import RuleSpec, shared_data
 from subsidy_rules.programs.idcard import Sex, parse_resident_id
 from subsidy_rules.programs.retirement import Retirement, RetirementGroup, retirement
+from subsidy_rules.programs.standards import FundRegime, SubsidyBound, fund_regime, subsidy_bound
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -124,7 +125,7 @@ def roles(**entries: tuple[str, str, bool]) -> Roles:
 class ParamMemo:
     """Typed parameter reads of one :class:`ParameterSet`, memoised by (parameter, date)."""
 
-    __slots__ = ("_cache", "_ids", "_interned", "_months", "params")
+    __slots__ = ("_bases", "_bounds", "_cache", "_ids", "_interned", "_months", "_regimes", "params")
 
     def __init__(self, params: ParameterSet) -> None:
         self.params = params
@@ -132,6 +133,29 @@ class ParamMemo:
         self._cache: dict[tuple[str, str, date], tuple[Any, Resolved] | None] = {}
         self._months: dict[tuple[Roles, int], MonthValues] = {}
         self._interned: dict[tuple[Resolved, ...], MonthValues] = {}
+        self._regimes: dict[int, FundRegime] = {}
+        self._bounds: dict[tuple[str, int], SubsidyBound] = {}
+        self._bases: dict[tuple[Resolved, ...], tuple[Resolved, ...]] = {}
+
+    def regime(self, m: int) -> FundRegime:
+        """The fund text governing month index ``m`` (read at its first day)."""
+        found = self._regimes.get(m)
+        if found is None:
+            found = self._regimes[m] = fund_regime(self.params, month_date(m).first_day)
+        return found
+
+    def bound(self, variant: str, m: int) -> SubsidyBound:
+        """The cap and local standard of ``variant`` in month index ``m`` (read at its first day)."""
+        key = (variant, m)
+        found = self._bounds.get(key)
+        if found is None:
+            found = subsidy_bound(self.params, variant, month_date(m).first_day)
+            # equal bases share one tuple, so a rule records each distinct basis in its trace once
+            shared = self._bases.setdefault(found.basis, found.basis)
+            if shared is not found.basis:
+                found = attrs.evolve(found, basis=shared)
+            self._bounds[key] = found
+        return found
 
     def read(self, reader: str, pid: str, when: date, *, optional: bool = False) -> tuple[Any, Resolved] | None:
         """``(value, resolved)`` of ``pid`` at ``when`` through the set's typed ``reader``.
@@ -438,6 +462,33 @@ class CaseFacts:
                 total += c.amount
         return total, refunded
 
+    def counted_with_types(
+        self, m: int, payer: Payer, counted: tuple[Insurance, ...]
+    ) -> tuple[Decimal, bool, dict[str, Decimal]]:
+        """:meth:`counted` and :meth:`counted_by_type` in one pass over the month's contributions."""
+        total = ZERO
+        refunded = False
+        by_type: dict[str, Decimal] = {}
+        for c in self.contributions.get(m, ()):
+            if c.payer is not payer:
+                continue
+            if c.refunded:
+                refunded = True
+                continue
+            key = c.insurance.value
+            by_type[key] = by_type.get(key, ZERO) + c.amount
+            if c.insurance in counted:
+                total += c.amount
+        return total, refunded, by_type
+
+    def counted_by_type(self, m: int, payer: Payer) -> dict[str, Decimal]:
+        """``payer``'s contributions of month ``m`` that were not refunded, summed by insurance type."""
+        out: dict[str, Decimal] = {}
+        for c in self.contributions.get(m, ()):
+            if c.payer is payer and not c.refunded:
+                out[c.insurance.value] = out.get(c.insurance.value, ZERO) + c.amount
+        return out
+
     def check_ceiling(self, m: int, payer: Payer, ceiling: Decimal, rate: Decimal) -> None:
         """Flag a pension contribution of month ``m`` above the legal base ceiling × pension rate."""
         limit = round_yuan(ceiling * rate)
@@ -734,6 +785,19 @@ def payment_problem(spec: RuleSpec, line: MonthLine, got: Decimal | None, eligib
             why_en=why_en,
         )
     if line.amount is None:
+        if line.status is MonthStatus.UNDETERMINED and line.cap is not None and got is not None and got > line.cap:
+            # No local standard: only money above the national ceiling is excess (under any local rule).
+            over = got - line.cap
+            return Problem.make(
+                "paid-above-cap",
+                place=place,
+                value=got,
+                detail={"amount": over, "program": spec.program, "cap": line.cap},
+                month=label,
+                amount=over,
+                paid=got,
+                cap=line.cap,
+            )
         return None
     if got is not None and got > line.amount:
         over = got - line.amount
@@ -814,14 +878,20 @@ def finish(
     paid: dict[int, Decimal] | None,
     *,
     data_problems: bool = False,
+    extra_notices: Iterable[tuple[str, str]] = (),
 ) -> Decision:
-    """Compare payments, settle the trace and build the one :class:`Decision` shape every rule returns."""
+    """Compare payments, settle the trace and build the one :class:`Decision` shape every rule returns.
+
+    ``extra_notices``: (Chinese, English) notes the rule wants every output to show (a placeholder
+    used, why months are undetermined); the fund text of each month and the values carried over
+    from 181号 are added here for every rule.
+    """
     problems: list[Problem] = list(cf.data_problems) if data_problems else []
     out: list[MonthLine] = []
     for line in lines:
         got = paid.get(month_index(line.month)) if paid else None
         if got is not None and line.paid != got:
-            line = MonthLine(line.month, line.status, line.amount, line.basis, line.reasons, got)
+            line = MonthLine(line.month, line.status, line.amount, line.basis, line.reasons, got, line.cap)
         if paid is not None and got != line.amount:
             problem = payment_problem(spec, line, got, outline.eligible)
             if problem is not None:
@@ -852,6 +922,7 @@ def finish(
             ended_on = next((d for d in (cf.event_date(r, month_index(after.month)) for r in after.reasons) if d), None)
     entitled_lines = [m for m in out if m.status is MonthStatus.ENTITLED]
     unconfirmed = sorted({r.parameter_id for c in conditions for r in c.parameters if not r.confirmed})
+    regimes, notices_zh, notices_en = _notices(cf, out, conditions, extra_notices)
     return Decision(
         case_id=cf.case.case_id,
         program=spec.program,
@@ -875,7 +946,63 @@ def finish(
         total_entitled=sum((m.amount for m in out if m.amount is not None), ZERO),
         last_entitled=entitled_lines[-1].month if entitled_lines else None,
         unconfirmed_parameters=tuple(unconfirmed),
+        regimes=regimes,
+        undetermined_months=sum(1 for m in out if m.status is MonthStatus.UNDETERMINED),
+        notices_zh=notices_zh,
+        notices_en=notices_en,
     )
+
+
+def _month_ranges(months: list[int]) -> str:
+    """``2026-01..2026-06, 2026-09`` from sorted month indexes."""
+    parts: list[str] = []
+    start = prev = None
+    for m in months:
+        if start is None:
+            start = prev = m
+        elif prev is not None and m == prev + 1:
+            prev = m
+        else:
+            parts.append(month_text(start) if start == prev else f"{month_text(start)}..{month_text(prev or start)}")
+            start = prev = m
+    if start is not None:
+        parts.append(month_text(start) if start == prev else f"{month_text(start)}..{month_text(prev or start)}")
+    return ", ".join(parts)
+
+
+def _notices(
+    cf: CaseFacts, lines: list[MonthLine], conditions: Iterable[ConditionResult], extra: Iterable[tuple[str, str]]
+) -> tuple[tuple[Fact, ...], tuple[str, ...], tuple[str, ...]]:
+    """Which fund text governed which months of the schedule, and the notes every output shows."""
+    by_text: dict[str, tuple[FundRegime, list[int]]] = {}
+    for line in lines:
+        m = month_index(line.month)
+        regime = cf.memo.regime(m)
+        found = by_text.get(regime.document_key)
+        if found is None:
+            by_text[regime.document_key] = (regime, [m])
+        else:
+            found[1].append(m)
+    regimes = tuple(Fact(_month_ranges(sorted(ms)), r.note_zh) for r, ms in by_text.values())
+    zh: list[str] = []
+    en: list[str] = []
+    for r, ms in by_text.values():
+        if not r.verified:
+            zh.append(f"{_month_ranges(sorted(ms))}：{r.note_zh}")
+            en.append(f"{_month_ranges(sorted(ms))}: {r.note_en}")
+    carried: dict[str, tuple[str, str]] = {}
+    for c in conditions:
+        for p in c.parameters:
+            if p.carried_over_from is not None and p.parameter_id not in carried:
+                carried[p.parameter_id] = carried_over_text(p.carried_over_from, p.citation)
+    for pid, (czh, cen) in sorted(carried.items()):
+        zh.append(f"参数 {pid}：{czh}")
+        en.append(f"parameter {pid}: {cen}")
+    for xzh, xen in extra:
+        if xzh not in zh:
+            zh.append(xzh)
+            en.append(xen)
+    return regimes, tuple(zh), tuple(en)
 
 
 def not_eligible(

@@ -21,8 +21,17 @@ window test, is registered as in flexible employment, paid counted
 contributions as a flexible worker that were not refunded, is not formally
 employed, not placed on a public-welfare post (no-double-subsidy), draws no
 pension, is alive and below retirement, and the month lies in the period.
-The amount is ``max_ratio`` (2/3) of the counted contributions, capped by
-``monthly_cap`` where a layer sets one.
+The amount is the **local standard** bounded by the national **ceiling**
+(:mod:`subsidy_rules.programs.standards`): the ceiling is ``max_ratio`` (原则上
+不超过实际缴费的2/3) of the counted contributions, capped by ``monthly_cap``
+where a layer sets one; the standard is what a local layer states (ratio,
+counted types, base: actual or lowest-grade contribution). Where no layer
+states one the month is *undetermined* (``MonthLine.cap`` carries the
+ceiling): money paid above the ceiling is reported (``paid-above-cap``), a
+shortfall or an unpaid month is not. The graduates' window is read as the
+dated layer parameter ``ssi.graduate.window_reading`` says: ``first-approval``
+(the national default) or ``months-within-window`` (only months inside the
+window after leaving school, a city's worked example).
 
 References:
     seed 002 三（一）1 (check points); 财社〔2017〕164号, 财社〔2023〕181号, 国办发〔2020〕27号
@@ -38,6 +47,7 @@ from functools import cache
 
 from dateutil.relativedelta import relativedelta
 
+from subsidy_rules.parameters import Resolved
 from subsidy_rules.programs.difficulty import held_on
 from subsidy_rules.programs.eligibility.case import Insurance, Payer
 from subsidy_rules.programs.eligibility.decision import Decision, Fact, MonthLine, MonthStatus, PeriodEnd
@@ -56,8 +66,6 @@ from subsidy_rules.programs.eligibility.toolkit import (
     not_eligible,
     period_from,
     roles,
-    round_yuan,
-    share_of,
     stop_reasons,
 )
 
@@ -96,10 +104,14 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
     )
     fa_m = month_index(fa) if fa is not None else 0
     categories = spec.category_parameter
+    window_end_m: int | None = None  #: months-within-window: the last month inside the window
     if fa is not None:
         if spec.has("window_months"):
             window, window_used = memo.integer(spec.param("window_months"), fa)
             left = case.left_school_on
+            reading = memo.read("text", "ssi.graduate.window_reading", fa, optional=True)
+            if reading is not None and reading[0] == "months-within-window" and left is not None:
+                window_end_m = month_index(left + relativedelta(months=window))
             eligible &= tr.judge(
                 "graduate-window",
                 left is not None and left <= fa <= left + relativedelta(months=window),
@@ -107,7 +119,7 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
                     Fact("left_school_on", left.isoformat() if left else "not recorded"),
                     Fact("first_approval", fa.isoformat()),
                 ],
-                [window_used],
+                [window_used, *([reading[1]] if reading is not None else [])],
             )
         if categories is not None:
             listed, list_used = memo.codes(categories, fa)
@@ -166,6 +178,12 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
     tr.monthly("not-refunded")
     tr.monthly("amount")
     plan = _plan(spec)
+    variant = "graduate" if spec.has("window_months") else "flexible"
+    if window_end_m is not None:
+        tr.monthly(
+            "graduate-window",
+            [Fact("window_reading", f"months-within-window: only months to {month_text(window_end_m)}")],
+        )
 
     months = set(range(fa_m, min(end_m, cf.as_of_m) + 1))
     if paid:
@@ -179,10 +197,11 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
     stop_m = min(cf.retire_m, cf.death_m, cf.pension_m)
     lines: list[MonthLine] = []
     last = None
+    last_basis: tuple[Resolved, ...] | None = None
+    undetermined: dict[str, tuple[str, str]] = {}
     for m in sorted(months):
         mv = memo.month_values(plan, m)
         if mv is not last:  # record each parameter value in the trace once, not once a month
-            tr.use("amount", *mv.resolved("ratio", "cap"))
             tr.use("contribution-paid", *mv.resolved("counted"))
             if categories is not None:
                 tr.use("difficulty-person", *mv.resolved("listed"))
@@ -192,6 +211,8 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
         reasons: list[str] = []
         if m < fa_m or m > end_m:
             reasons.append("period")
+        if window_end_m is not None and m > window_end_m:
+            reasons.append("graduate-window")
         if categories is not None:
             listed = mv.get("listed")
             if not any(lo <= m <= hi and cat in listed for cat, lo, hi in spells):
@@ -206,7 +227,7 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
             reasons.append("no-double-subsidy")
         if m in suspended:
             reasons.append("no-suspension")
-        counted, refunded = cf.counted(m, Payer.FLEXIBLE_WORKER, mv.derived["types"])
+        counted, refunded, by_type = cf.counted_with_types(m, Payer.FLEXIBLE_WORKER, mv.derived["types"])
         if not counted:
             reasons.append("not-refunded" if refunded else "contribution-paid")
         if "ceiling" in mv.values and "pension_rate" in mv.values:
@@ -217,10 +238,18 @@ def decide(cf: CaseFacts, spec: RuleSpec, paid_codes: frozenset[str]) -> Decisio
                 tr.failed_in(cid, m)
             lines.append(MonthLine(month, MonthStatus.NOT_ENTITLED, None, counted or None, tuple(reasons)))
             continue
-        amount = share_of(counted, mv.get("ratio"))
-        cap = mv.get("cap")
-        if cap is not None and cap < amount:
-            amount = round_yuan(cap)
+        bound = memo.bound(variant, m)
+        if bound.basis is not last_basis:  # each distinct basis in the trace once (the memo shares equal ones)
+            tr.use("amount", *bound.basis)
+            last_basis = bound.basis
+        amount = bound.entitlement(by_type)
+        if amount is None:
+            why = "no-local-standard" if bound.standard is None else "no-minimum-contribution"
+            if why not in undetermined:
+                undetermined[why] = (bound.undetermined_zh(), bound.undetermined_en())
+            cap = bound.cap_amount(by_type)
+            lines.append(MonthLine(month, MonthStatus.UNDETERMINED, None, counted, (why,), cap=cap))
+            continue
         lines.append(MonthLine(month, MonthStatus.ENTITLED, amount, counted))
     outline = Outline(eligible=True, first_approval=fa, period=period, end_m=end_m, reason=reason)
-    return finish(cf, spec, tr, outline, lines, paid, data_problems=True)
+    return finish(cf, spec, tr, outline, lines, paid, data_problems=True, extra_notices=undetermined.values())
