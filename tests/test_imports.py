@@ -33,9 +33,10 @@ def test_every_command_group_is_on_the_root_group() -> None:
     assert groups <= set(cli.commands)
 
 
-def test_no_module_loads_another_through_importlib() -> None:
+def test_no_module_loads_another_through_importlib_but_the_detector_registry() -> None:
+    # the registry of detectors imports the files it finds in its own folder: adding a detector is adding its file
     offenders = [str(p.relative_to(SRC)) for p in _python_files(SRC) if "import_module" in p.read_text("utf-8")]
-    assert offenders == []
+    assert offenders == ["issues/audit/detectors/__init__.py"]
 
 
 def test_exactly_one_module_imports_cattrs() -> None:
