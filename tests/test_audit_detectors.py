@@ -288,3 +288,45 @@ def test_a_repeated_payment_id_rejects_the_later_rows_only(tmp_path: Path, fmt: 
     assert [(p.place.line, p.place.record) for p in dups] == [(3, first), (4, first)]
     read = next(i for i in result.inputs if i.kind == "ledger")
     assert read.rows_read - read.rows_kept == 4  # the two duplicates and the sample's two planted bad rows
+
+
+def test_a_user_layer_s_monthly_cap_bounds_the_entitlement_and_an_unconfirmed_cap_is_said(tmp_path: Path) -> None:
+    # 2/3 × (500 + 200) = 466.67 a month, capped at 100 by the layer: March's 466.67 is 366.67 above,
+    # April's 600.00 is 500.00 above; one finding for the person and program, 866.67 in all
+    from subsidy_rules.issues.audit import detector
+    from subsidy_rules.issues.audit.sample import example_rows
+
+    layer = tmp_path / "cap.toml"
+    layer.write_text(
+        '[layer]\nid = "cap"\nname_zh = "区"\nname_en = "d"\nlevel = "user"\n'
+        '[parameters."ssi.flexible.monthly_cap"]\ndescription_zh = "上限"\ndescription_en = "cap"\nunit = "元/月"\n'
+        'kind = "decimal"\n[[parameters."ssi.flexible.monthly_cap".values]]\nfrom = 2019-01-01\nvalue = 100\n'
+        'document = "seed-002"\nconfirmed = false\n',
+        "utf-8",
+    )
+    paths = write(example_rows(detector("above-standard").examples), tmp_path / "in", headers="en")
+    result = audit(paths["ledger"], _rosters(paths), as_of=AS_OF, layers=[layer], only=["above-standard"])
+    (found,) = result.findings
+    assert [str(m) for m in found.months] == ["2025-03", "2025-04"] and found.amount_yuan == Decimal("866.67")
+    assert "应发100.00元，实发466.67元" in found.explanation_zh and "未经确认" in found.explanation_zh
+    assert "unconfirmed" in found.explanation_en
+
+
+def test_years_the_calendar_does_not_cover_and_applications_before_any_deadline_are_said(tmp_path: Path) -> None:
+    rows, _ = build(1, specs=())
+    ledger = rows["ledger"]
+    ledger[0].update(applied_on=date(2099, 3, 2), approved_on=date(2099, 3, 3), paid_on=date(2099, 3, 4))
+    ledger[1].update(applied_on=date(2000, 3, 2), approved_on=date(2000, 3, 3), paid_on=date(2000, 3, 4))
+    paths = write(rows, tmp_path)
+    result = audit(paths["ledger"], {}, as_of=AS_OF, only=["late-payment"])
+    codes = {p.code: p for p in result.problems}
+    assert "audit-calendar-not-covered" in codes and "audit-no-deadline" in codes
+    assert not result.findings
+
+
+def test_a_ledger_with_no_readable_row_is_audited_to_no_finding(tmp_path: Path) -> None:
+    rows, _ = build(1, specs=())
+    rows["ledger"] = rows["ledger"][-2:]  # only the two unreadable rows
+    paths = write(rows, tmp_path)
+    result = audit(paths["ledger"], _rosters(paths), as_of=AS_OF, only=["above-standard", "beyond-max-period"])
+    assert result.payments == 0 and not result.findings and all(r.ran for r in result.runs)
