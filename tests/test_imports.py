@@ -83,8 +83,6 @@ def test_the_package_s_floors_hold_io_above_the_domain_and_below_docs_demo_and_c
     import grimp
 
     graph = grimp.build_graph("subsidy_rules", cache_dir=None)
-    found = graph.find_illegal_dependencies_for_layers(
-        layers=[grimp.Layer(f"subsidy_rules.{name}") for name in LAYERS]
-    )
+    found = graph.find_illegal_dependencies_for_layers(layers=[grimp.Layer(f"subsidy_rules.{name}") for name in LAYERS])
     breaches = {(head, tail) for dep in found for route in dep.routes for head in route.heads for tail in route.tails}
     assert breaches == KNOWN_BREACHES
