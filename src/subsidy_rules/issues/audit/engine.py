@@ -19,7 +19,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -74,6 +73,8 @@ class AuditResult:
     as_of: date
     engine: str
     plans: Mapping[str, str] = attrs.field(factory=dict)  #: detector -> DuckDB EXPLAIN text (with ``explain=True``)
+    #: detector -> its findings as Arrow, one row each (see :func:`group_evidence`), for writers that stream
+    grouped: Mapping[str, pa.Table] = attrs.field(factory=dict)
 
 
 def _connect(spill: Path, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
@@ -142,28 +143,54 @@ def keyed(spec: DetectorSpec, rows: Table) -> Table:
     return rows.mutate(fkey=joined(*(rows[c] for c in spec.key)))
 
 
-def build_findings(spec: DetectorSpec, rows: pa.Table) -> list[Finding]:
-    """Group one detector's evidence rows (with ``fkey``) into findings."""
+#: one row per finding from a detector's evidence rows (registered as ``evidence_rows``), in one pass:
+#: the first row by (month, payment id) gives the person and the note; the first row with a name, the name
+GROUP_SQL = """
+SELECT
+    fkey,
+    first(id_number ORDER BY pm, payment_id) AS id_number,
+    first(note ORDER BY pm, payment_id) AS note,
+    first(name ORDER BY pm, payment_id) FILTER (WHERE name IS NOT NULL AND name <> '') AS name,
+    CASE WHEN count(DISTINCT program) = 1 THEN min(program) END AS program,
+    min(unit) AS unit,
+    CAST(sum(coalesce(amount, 0)) AS DECIMAL(38, 2)) AS amount,
+    min(account) AS account,
+    list(DISTINCT pm ORDER BY pm) AS month_indexes,
+    list(payment_id ORDER BY pm, payment_id) AS evidence
+FROM evidence_rows
+GROUP BY fkey
+"""
+
+
+def group_evidence(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> pa.Table:
+    """One detector's evidence rows (with ``fkey``) grouped set-based into one row per finding (Arrow).
+
+    Columns: ``fkey``, ``id_number``, ``note`` (of the first row by month and payment id), ``name``
+    (the first given), ``program`` (null when the finding spans programs), ``unit`` (the first by
+    name), ``amount`` (the money at issue, 元), ``account`` (the first by number), ``month_indexes``
+    (:attr:`Month.index`, ascending) and ``evidence`` (the payment ids by month and id).
+    """
+    con.register("evidence_rows", rows)
+    try:
+        return con.sql(GROUP_SQL).to_arrow_table()
+    finally:
+        con.unregister("evidence_rows")
+
+
+def findings_of(spec: DetectorSpec, groups: pa.Table) -> list[Finding]:
+    """Typed findings from the grouped rows of :func:`group_evidence`, worded by the spec."""
     cat = catalogue()
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows.to_pylist():
-        groups[r["fkey"]].append(r)
     out: list[Finding] = []
-    for key, items in groups.items():
-        items.sort(key=lambda r: (r["pm"], r["payment_id"]))
-        months = tuple(Month.from_index(pm) for pm in sorted({r["pm"] for r in items}))
-        programs = sorted({r["program"] for r in items})
-        program = programs[0] if len(programs) == 1 else None
-        first = items[0]
-        units = sorted({r["unit"] for r in items})
-        name = next((r["name"] for r in items if r["name"]), None)
-        amount = sum((r["amount"] or ZERO for r in items), ZERO).quantize(Decimal("0.01"))
-        evidence = tuple(dict.fromkeys(r["payment_id"] for r in items))
-        accounts = sorted({r["account"] for r in items if r["account"]})
-        note_zh, note_en = spec.note_words(first["note"])
+    for g in groups.to_pylist():
+        months = tuple(Month.from_index(pm) for pm in g["month_indexes"])
+        program = g["program"]
+        name = g["name"]
+        amount = (g["amount"] or ZERO).quantize(Decimal("0.01"))
+        evidence = tuple(dict.fromkeys(g["evidence"]))
+        note_zh, note_en = spec.note_words(g["note"])
         values = {
             "name": name or "（无姓名）",
-            "id_number": first["id_number"],
+            "id_number": g["id_number"],
             "program_zh": cat.get(program).name_zh if program else "各项补贴",
             "months": _months_zh(months),
             "amount": f"{amount:,.2f}",
@@ -179,12 +206,12 @@ def build_findings(spec: DetectorSpec, rows: pa.Table) -> list[Finding]:
         }
         out.append(
             Finding(
-                finding_id=finding_id(spec.name, first["id_number"], program, months, key if spec.key_in_id else ""),
+                finding_id=finding_id(spec.name, g["id_number"], program, months, g["fkey"] if spec.key_in_id else ""),
                 detector=spec.name,
-                issue=spec.issue_for(first["note"]),
+                issue=spec.issue_for(g["note"]),
                 program=program,
-                unit=units[0],
-                id_number=first["id_number"],
+                unit=g["unit"],
+                id_number=g["id_number"],
                 name=name,
                 months=months,
                 amount_yuan=amount,
@@ -192,7 +219,7 @@ def build_findings(spec: DetectorSpec, rows: pa.Table) -> list[Finding]:
                 explanation_zh=spec.explain_zh.format(**values),
                 explanation_en=spec.explain_en.format(**values_en),
                 citations=spec.citations,
-                account=accounts[0] if "account" in spec.key and accounts else None,
+                account=g["account"] if "account" in spec.key else None,
             )
         )
     out.sort(key=lambda f: (f.id_number, f.program or "", f.months, f.finding_id))
@@ -318,6 +345,7 @@ def audit(
         runs: list[DetectorRun] = []
         findings: list[Finding] = []
         evidence: dict[str, pa.Table] = {}
+        grouped: dict[str, pa.Table] = {}
         plans: dict[str, str] = {}
         query_seconds = build_seconds = 0.0
         for i, spec in enumerate(chosen):
@@ -336,7 +364,8 @@ def audit(
             queried = time.perf_counter()
             query_seconds += queried - spec_started
             evidence[spec.name] = rows
-            found = build_findings(spec, rows)
+            grouped[spec.name] = group_evidence(con, rows)
+            found = findings_of(spec, grouped[spec.name])
             build_seconds += time.perf_counter() - queried
             findings.extend(found)
             runs.append(
@@ -353,7 +382,7 @@ def audit(
             progress("done", len(chosen), len(chosen))
         timings["detect"] = sum(r.seconds for r in runs)
         timings["detect_queries"] = query_seconds  # the set-based part: expressions run to evidence rows
-        timings["detect_findings"] = build_seconds  # grouping evidence rows into typed findings (Python)
+        timings["detect_findings"] = build_seconds  # grouping evidence rows (set-based) and typed findings
         timings["total"] = time.perf_counter() - started
         input_problems = [p for li in loaded for p in li.problems]
         payments = next(li.rows_kept for li in loaded if li.kind == "ledger")
@@ -364,6 +393,7 @@ def audit(
             runs=tuple(runs),
             problems=(*input_problems, *helper_problems),
             evidence=evidence,
+            grouped=grouped,
             payments=payments,
             timings={k: round(v, 3) for k, v in timings.items()},
             as_of=when,
