@@ -180,10 +180,15 @@ def group_evidence(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> pa.Table:
 def findings_of(spec: DetectorSpec, groups: pa.Table) -> list[Finding]:
     """Typed findings from the grouped rows of :func:`group_evidence`, worded by the spec."""
     cat = catalogue()
+    month_of: dict[int, Month] = {}  # one Month per index: a finding's months are few, the findings many
+    names: dict[str | None, tuple[str, str]] = {None: ("各项补贴", "subsidies")}
+    key_in_id = spec.key_in_id
     out: list[Finding] = []
     for g in groups.to_pylist():
-        months = tuple(Month.from_index(pm) for pm in g["month_indexes"])
+        months = tuple(month_of.get(pm) or month_of.setdefault(pm, Month.from_index(pm)) for pm in g["month_indexes"])
         program = g["program"]
+        if program not in names:
+            names[program] = (cat.get(program).name_zh, cat.get(program).name_en)
         name = g["name"]
         amount = (g["amount"] or ZERO).quantize(Decimal("0.01"))
         evidence = tuple(dict.fromkeys(g["evidence"]))
@@ -191,7 +196,7 @@ def findings_of(spec: DetectorSpec, groups: pa.Table) -> list[Finding]:
         values = {
             "name": name or "（无姓名）",
             "id_number": g["id_number"],
-            "program_zh": cat.get(program).name_zh if program else "各项补贴",
+            "program_zh": names[program][0],
             "months": _months_zh(months),
             "amount": f"{amount:,.2f}",
             "note": note_zh,
@@ -202,11 +207,11 @@ def findings_of(spec: DetectorSpec, groups: pa.Table) -> list[Finding]:
             "name": name or "(no name)",
             "note": note_en,
             "months": _months_en(months),
-            "program_zh": cat.get(program).name_en if program else "subsidies",
+            "program_zh": names[program][1],
         }
         out.append(
             Finding(
-                finding_id=finding_id(spec.name, g["id_number"], program, months, g["fkey"] if spec.key_in_id else ""),
+                finding_id=finding_id(spec.name, g["id_number"], program, months, g["fkey"] if key_in_id else ""),
                 detector=spec.name,
                 issue=spec.issue_for(g["note"]),
                 program=program,
