@@ -63,12 +63,16 @@ def _with_check(body: str) -> str:
 
 
 def generate(folder: Path, n: int) -> dict[str, Path]:
-    """Ledger, deaths, contributions, difficulty, approvals, persons as Parquet (valid ID numbers)."""
+    """Ledger, deaths, contributions, difficulty, approvals, persons as Parquet.
+
+    ID numbers are valid (check character computed), born from 1970 (no one near retirement), unique
+    per person (birth date and sequence).
+    """
     persons = max(n // 10, 10)
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
     body = (
-        "'420103' || strftime(DATE '1960-01-01' + CAST((p // 1000) % 14600 AS INTEGER), '%Y%m%d')"
+        "'420103' || strftime(DATE '1970-01-01' + CAST((p // 1000) % 9000 AS INTEGER), '%Y%m%d')"
         " || lpad(CAST(p % 1000 AS VARCHAR), 3, '0')"
     )
     ledger = con.sql(
