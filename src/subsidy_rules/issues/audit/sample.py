@@ -283,19 +283,18 @@ def build(
     """
     from subsidy_rules.issues.audit.detectors import detectors
 
-    examples = [ex for s in (detectors() if specs is None else specs) for ex in s.examples]
+    examples = [(s.name, ex) for s in (detectors() if specs is None else specs) for ex in s.examples]
     rows: dict[str, list[Row]] = {k: [] for k in KINDS}
     planted: dict[str, set[str]] = defaultdict(set)
-    owner = {id(ex): s.name for s in (detectors() if specs is None else specs) for ex in s.examples}
     seq = 0
     for i in range(persons):
         slot = i - 1
         if 0 <= slot < len(examples):
-            ex = examples[slot]
+            owner, ex = examples[slot]
             _plant(ex, rows)
             leads = {e.id_number for e in ex.expect}
             if leads:
-                planted[owner[id(ex)]] |= leads
+                planted[owner] |= leads
                 for other in ex.also:
                     planted[other] |= leads
         else:

@@ -18,6 +18,7 @@ Limitations:
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import ibis
@@ -185,8 +186,6 @@ def entitlement_check(c: Context, cond: Callable[[Table], ir.BooleanValue], at_i
 
 def entitlement_note(note: str) -> tuple[str, str]:
     """``entitled|paid|confirmed`` (fen) in words."""
-    from decimal import Decimal
-
     ent, paid, confirmed = note.split("|")
     e, p = Decimal(ent) / 100, Decimal(paid) / 100
     unconfirmed = confirmed != "true"
