@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from subsidy_rules import forms
 from subsidy_rules.forms.fill import fill_from_audit
@@ -22,6 +24,7 @@ from subsidy_rules.issues.audit.workdays import (
     nth_working_day_after,
     working_days_after,
 )
+from subsidy_rules.programs.idcard import make_resident_id
 
 AS_OF = date(2025, 12, 31)
 
@@ -330,3 +333,41 @@ def test_a_ledger_with_no_readable_row_is_audited_to_no_finding(tmp_path: Path) 
     paths = write(rows, tmp_path)
     result = audit(paths["ledger"], _rosters(paths), as_of=AS_OF, only=["above-standard", "beyond-max-period"])
     assert result.payments == 0 and not result.findings and all(r.ran for r in result.runs)
+
+
+_id_texts = st.one_of(
+    st.builds(
+        make_resident_id,
+        st.sampled_from(["420103", "110101", "500151"]),
+        st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31)),
+        st.integers(min_value=0, max_value=999),
+    ),
+    st.text(alphabet="0123456789Xx ", min_size=16, max_size=19),
+    st.builds(
+        lambda d, c: "4201031981" + d + c,
+        st.text(alphabet="0123456789", min_size=7, max_size=7),
+        st.sampled_from("0123456789Xx"),
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_id_texts, min_size=1, max_size=30))
+def test_the_set_based_id_check_flags_exactly_the_ids_parse_resident_id_refuses(numbers: list[str]) -> None:
+    import duckdb
+    import pyarrow as pa
+
+    from subsidy_rules.issues.audit.helpers import Inputs, invalid_ids
+    from subsidy_rules.parameters import parameter_set
+    from subsidy_rules.programs.idcard import InvalidResidentIdError, parse_resident_id
+
+    con = duckdb.connect()
+    con.from_arrow(pa.table({"id_number": pa.array(numbers, pa.string())})).create("ledger")
+    table, _ = invalid_ids(Inputs(con, parameter_set(None, ()), AS_OF, ()))
+    expected = {}
+    for n in numbers:
+        try:
+            parse_resident_id(n)
+        except InvalidResidentIdError as exc:
+            expected[n] = exc.problem.value
+    assert dict(zip(table.column("bad_id").to_pylist(), table.column("reason").to_pylist(), strict=True)) == expected
