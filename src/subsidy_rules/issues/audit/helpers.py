@@ -270,7 +270,8 @@ _CHECK_SUM = " + ".join(f"CAST(substr(id_number, {i + 1}, 1) AS INTEGER) * {w}" 
 #: the ledger's distinct ID numbers that are not certainly valid: 17 digits, a birth date that exists and the
 #: right check character pass here; the rest (a lower-case x or a space included) go to ``parse_resident_id``
 _UNSURE_IDS = f"""
-SELECT DISTINCT id_number FROM ledger
+WITH ids AS (SELECT DISTINCT id_number FROM ledger)
+SELECT id_number FROM ids
 WHERE NOT CASE
     WHEN regexp_full_match(id_number, '[0-9]{{17}}[0-9X]') AND substr(id_number, 7, 4) >= '0001'
     THEN try_strptime(substr(id_number, 7, 8), '%Y%m%d') IS NOT NULL
