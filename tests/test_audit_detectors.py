@@ -371,3 +371,16 @@ def test_the_set_based_id_check_flags_exactly_the_ids_parse_resident_id_refuses(
         except InvalidResidentIdError as exc:
             expected[n] = exc.problem.value
     assert dict(zip(table.column("bad_id").to_pylist(), table.column("reason").to_pylist(), strict=True)) == expected
+
+
+def test_each_finding_is_one_grouped_arrow_row_with_its_money_months_and_evidence(sample: Sample) -> None:
+    result, _, _ = sample
+    columns = {"fkey", "id_number", "note", "name", "program", "unit", "amount", "account", "month_indexes", "evidence"}
+    assert set(result.grouped) == {r.name for r in result.runs if r.ran}
+    for name, table in result.grouped.items():
+        assert set(table.column_names) == columns
+        mine = [f for f in result.findings if f.detector == name]
+        assert table.num_rows == len(mine)
+        assert sum(table.column("amount").to_pylist(), Decimal(0)) == sum((f.amount_yuan for f in mine), Decimal(0))
+        grouped = {(r["id_number"], tuple(r["month_indexes"]), tuple(r["evidence"])) for r in table.to_pylist()}
+        assert grouped == {(f.id_number, tuple(m.index for m in f.months), f.evidence) for f in mine}
