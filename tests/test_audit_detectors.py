@@ -384,3 +384,24 @@ def test_each_finding_is_one_grouped_arrow_row_with_its_money_months_and_evidenc
         assert sum(table.column("amount").to_pylist(), Decimal(0)) == sum((f.amount_yuan for f in mine), Decimal(0))
         grouped = {(r["id_number"], tuple(r["month_indexes"]), tuple(r["evidence"])) for r in table.to_pylist()}
         assert grouped == {(f.id_number, tuple(m.index for m in f.months), f.evidence) for f in mine}
+
+
+def test_the_engine_builds_only_the_helper_tables_the_chosen_detectors_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from subsidy_rules.issues.audit import helpers
+
+    built: list[str] = []
+    for name, builder in list(helpers.BUILDERS.items()):
+
+        def recording(inp: helpers.Inputs, name: str = name, builder: helpers.Builder = builder) -> helpers.Built:
+            built.append(name)
+            return builder(inp)
+
+        monkeypatch.setitem(helpers.BUILDERS, name, recording)
+    paths, _ = generate(tmp_path, persons=2)
+    audit(paths["ledger"], _rosters(paths), as_of=AS_OF, only=["date-order", "late-payment", "above-standard"])
+    assert sorted(built) == ["calendar", "counted_insurance", "ratio"]
+    built.clear()
+    audit(paths["ledger"], {}, as_of=AS_OF, only=["date-order", "above-standard"])  # above-standard cannot run
+    assert built == []
