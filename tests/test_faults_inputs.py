@@ -25,8 +25,8 @@ from subsidy_rules.core import interrupts
 from subsidy_rules.core.datafile import load_toml
 from subsidy_rules.core.errors import DataFileError
 from subsidy_rules.core.problem import FIELD_LIMIT, Problem
-from subsidy_rules.io import files
-from subsidy_rules.io.files import (
+from subsidy_rules.core import files
+from subsidy_rules.core.files import (
     atomic_path,
     atomic_write_text,
     clean_leftovers,
@@ -37,7 +37,7 @@ from subsidy_rules.io.files import (
 from subsidy_rules.issues.audit import workdays
 from subsidy_rules.issues.audit.sample import generate
 
-WUHAN = Path(__file__).resolve().parents[1] / "src" / "subsidy_rules" / "parameters" / "data" / "wuhan.toml"
+HUBEI = Path(__file__).resolve().parents[1] / "src" / "subsidy_rules" / "parameters" / "data" / "hubei.toml"
 
 
 def _error(result: Any) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def _commands(path: Path, tmp_path: Path) -> list[list[str]]:
         ["eligibility", "check", str(path)],
         ["forms", "validate", "wuhan-2022-problem-stats", str(path)],
         ["forms", "validate", "--layout", str(path), str(ledger)],
-        ["parameters", "show", "minimum_wage.monthly", "--layer", str(path)],
+        ["parameters", "show", "minimum_wage.monthly.tier1", "--layer", str(path)],
     ]
 
 
@@ -194,7 +194,7 @@ def test_no_message_field_is_longer_than_the_limit(text: str) -> None:
 
 
 def _layer(tmp_path: Path, old: str, new: str) -> Path:
-    text = WUHAN.read_text(encoding="utf-8").replace('id = "wuhan"', 'id = "mine"').replace(old, new, 1)
+    text = HUBEI.read_text(encoding="utf-8").replace('id = "hubei"', 'id = "mine"').replace(old, new, 1)
     path = tmp_path / "mine.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -203,7 +203,7 @@ def _layer(tmp_path: Path, old: str, new: str) -> Path:
 def test_an_integer_of_a_hundred_thousand_digits_in_a_layer_is_a_data_problem_at_its_key_path(tmp_path: Path) -> None:
     layer = _layer(tmp_path, "value = 1550", "value = " + "9" * 100_000)
     for args in (
-        ["parameters", "show", "minimum_wage.monthly", "--layer", str(layer)],
+        ["parameters", "show", "minimum_wage.monthly.tier1", "--layer", str(layer)],
         ["audit", "run", str(generate(tmp_path / "in", persons=1)[0]["ledger"]), "--layer", str(layer),
          "-o", str(tmp_path / "out")],
     ):
@@ -211,7 +211,7 @@ def test_an_integer_of_a_hundred_thousand_digits_in_a_layer_is_a_data_problem_at
         assert result.exit_code == 2
         error = _error(result)
         assert error["code"] == "data-number-too-long"
-        assert error["place"]["path"] == 'parameters."minimum_wage.monthly".values[0].value'
+        assert error["place"]["path"] == 'parameters."minimum_wage.monthly.tier1".values[0].value'
         assert "100000 digits" in error["message_en"]
 
 
@@ -228,7 +228,7 @@ def test_overlong_integers_in_an_array_are_each_named(tmp_path: Path) -> None:
 
 def test_an_exponent_no_policy_could_hold_is_refused(tmp_path: Path) -> None:
     layer = _layer(tmp_path, "value = 1550", "value = 1e999999")
-    result = CliRunner().invoke(cli, ["parameters", "show", "minimum_wage.monthly", "--layer", str(layer)])
+    result = CliRunner().invoke(cli, ["parameters", "show", "minimum_wage.monthly.tier1", "--layer", str(layer)])
     assert result.exit_code == 2 and "finite number of reasonable size" in result.stderr
 
 

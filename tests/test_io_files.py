@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from subsidy_rules.core.errors import DataFileError
-from subsidy_rules.io.files import (
+from subsidy_rules.core.files import (
     atomic_output,
     atomic_path,
     atomic_write_bytes,

@@ -7,7 +7,7 @@ Exit codes (other scripts rely on them):
 * ``2`` — could not run: bad arguments, unreadable input, any unexpected
   error. Never a traceback (``subsidy-rules --debug …`` shows it);
 * ``130`` — interrupted by Ctrl-C, ``143`` — stopped by SIGTERM; outputs
-  written through :mod:`subsidy_rules.io.files` leave no partial file, and
+  written through :mod:`subsidy_rules.core.files` leave no partial file, and
   the temporary folders of the run are removed (:mod:`subsidy_rules.cli._signals`).
   An interruption that a library turned into its own exception (DuckDB's
   ``Query interrupted``) is still an interruption, never an internal error.
@@ -137,9 +137,9 @@ def output_option(
     """``-o/--output PATH`` (with ``--out`` as a hidden alias) passed to the command as ``output``.
 
     ``dir_okay=True`` for a folder of outputs. The command writes through
-    :mod:`subsidy_rules.io.files` so nothing is ever half-written.
+    :mod:`subsidy_rules.core.files` so nothing is ever half-written.
     """
-    # No existence checks here: io.files says "is a folder, not a file" (and the like) with the contract's codes.
+    # No existence checks here: core.files says "is a folder, not a file" (and the like) with the contract's codes.
     path_type = click.Path(path_type=Path)
     shown_default = f" [default: {default}]" if default is not None else ""
 
@@ -189,8 +189,8 @@ def _named_files(param: click.Parameter, value: Any) -> list[str]:
 
 
 def guard_params(command: click.Command, params: dict[str, Any]) -> None:
-    """Pass every input file named on the command line through :func:`subsidy_rules.io.files.guard_input`."""
-    from subsidy_rules.io.files import guard_input
+    """Pass every input file named on the command line through :func:`subsidy_rules.core.files.guard_input`."""
+    from subsidy_rules.core.files import guard_input
 
     for param in command.params:
         if param.name is None or param.name in _OUTPUT_PARAMS or param.name not in params:
@@ -203,7 +203,7 @@ def guard_inputs(group: click.Group) -> None:
     """Wrap every command under ``group`` so its input files are guarded before it runs (see :func:`guard_params`).
 
     Commands whose inputs are free arguments (``forms validate FORM_ID FILE...``)
-    guard them themselves with :func:`subsidy_rules.io.files.guard_input`.
+    guard them themselves with :func:`subsidy_rules.core.files.guard_input`.
     """
     for command in group.commands.values():
         if isinstance(command, click.Group):

@@ -23,7 +23,7 @@ Limitations:
     SIGKILL cannot be handled. What a run killed with ``kill -9`` leaves
     behind (hidden ``.NAME.*.partial`` entries beside its outputs) is
     removed by the next run writing the same output
-    (:mod:`subsidy_rules.io.files`); the audit's ``subsidy-audit-*`` folder
+    (:mod:`subsidy_rules.core.files`); the audit's ``subsidy-audit-*`` folder
     in the temporary directory is left to the system's temp cleaner.
 """
 

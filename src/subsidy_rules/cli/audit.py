@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from subsidy_rules.cli._common import EXIT_PROBLEMS, as_of_option, emit_json, fail, format_option, output_option
-from subsidy_rules.io.files import staged_directory
+from subsidy_rules.core.files import staged_directory
 
 
 @click.group()

@@ -13,7 +13,7 @@ import click
 
 from subsidy_rules.cli._common import emit_json, format_option, output_option
 from subsidy_rules.docs import build_site
-from subsidy_rules.io.files import staged_directory
+from subsidy_rules.core.files import staged_directory
 
 
 @click.group()

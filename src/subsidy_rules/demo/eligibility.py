@@ -12,7 +12,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from subsidy_rules.io.files import atomic_write_text
+from subsidy_rules.core.files import atomic_write_text
 from subsidy_rules.io.json import parse_json, write_document
 from subsidy_rules.io.text import table
 from subsidy_rules.programs.eligibility.case_json import case_from_json

@@ -295,12 +295,12 @@ def aggregate(
 
 
 def write_atomically(target: Path, raw: bytes) -> None:
-    """Write ``raw`` to ``target`` atomically (:func:`subsidy_rules.io.files.atomic_write_bytes`).
+    """Write ``raw`` to ``target`` atomically (:func:`subsidy_rules.core.files.atomic_write_bytes`).
 
     A temporary file beside it, renamed into place when complete, with the mode the user's umask
     gives; the leftovers of a run killed with ``kill -9`` are removed by the next write of ``target``.
     """
-    from subsidy_rules.io.files import atomic_write_bytes
+    from subsidy_rules.core.files import atomic_write_bytes
 
     atomic_write_bytes(target, raw)
 

@@ -55,7 +55,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from subsidy_rules.core.errors import DataFileError
 from subsidy_rules.core.month import Month
 from subsidy_rules.core.problem import Place, Problem
-from subsidy_rules.io.files import atomic_write_text
+from subsidy_rules.core.files import atomic_write_text
 from subsidy_rules.parameters.model import DatedValue, NewerBelow, Parameter, ParamKind, ParamValue, Resolved
 from subsidy_rules.parameters.values import ValueFormatError, check_range, parse_value, value_text
 
@@ -619,7 +619,7 @@ def _constant(text: str) -> Any:
 
 def read_input_bytes(source: str | Path) -> tuple[bytes, str]:
     """The bytes of ``source`` (``"-"``: standard input) and the name to report it by."""
-    from subsidy_rules.io.files import guard_input, read_stdin_bytes
+    from subsidy_rules.core.files import guard_input, read_stdin_bytes
 
     if str(source) == "-":
         return read_stdin_bytes(), STDIN_NAME

@@ -370,7 +370,7 @@ def national() -> ParameterSet:
 
 def _load_user_file(path: Path | str) -> dict[str, Any]:
     """A user's layer file, through the input guard first (a layer a case file names may be a FIFO or a device)."""
-    from subsidy_rules.io.files import guard_input
+    from subsidy_rules.core.files import guard_input
 
     guard_input(path)
     return load_toml(path)
