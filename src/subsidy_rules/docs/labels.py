@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 
 from subsidy_rules.core.datafile import Node, load_toml
-from subsidy_rules.docs.md import code, t
+from subsidy_rules.docs.md import code, english, t
 
 
 @cache
@@ -25,6 +25,41 @@ def labels() -> dict[str, str]:
                 out[key] = value
     root.raise_if_problems()
     return out
+
+
+@cache
+def translations() -> dict[str, str]:
+    """English-only notes of the data → their Chinese text (``data/translations.toml``)."""
+    name = "subsidy_rules/docs/data/translations.toml"
+    text = resources.files("subsidy_rules.docs").joinpath("data/translations.toml").read_text(encoding="utf-8")
+    root = Node(name, load_toml(name, text=text))
+    out: dict[str, str] = {}
+    node = root.get_table("notes")
+    if node is not None:
+        for key in list(node.table):
+            value = node.get_str(key)
+            if value is not None:
+                out[key] = value
+    root.raise_if_problems()
+    return out
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def note(text: str) -> str:
+    """A data note as the page shows it: Chinese as is; English as its Chinese text plus the English collapsed.
+
+    An English note with no translation is shown under the English detail only, after a Chinese
+    sentence that says so (and the site's tests fail on it until a translation is added).
+    """
+    if has_chinese(text):
+        return t(text)
+    zh = translations().get(text.strip())
+    if zh is not None:
+        return t(zh) + " " + english(text)
+    return "（本条说明暂无中文译文）" + english(text)
 
 
 def label(value: str) -> str:
@@ -56,8 +91,21 @@ _DESCRIPTIVE_UNITS = frozenset({"比例", "类别", "险种", "项目", "日期"
 COUNTED = {"工作日": "个工作日", "月": "个月", "年": "年", "日": "日", "次": "次"}
 
 
+def percent(value: Fraction | Decimal) -> str:
+    """A ratio as officers read it: 0.3 → ``30 %``; 2/3 → ``66.7 %（2/3）``; 1 → ``100 %``."""
+    frac = Fraction(value)
+    pct = Decimal(frac.numerator * 100) / Decimal(frac.denominator)
+    exact = pct == pct.to_integral_value()
+    text = f"{pct.to_integral_value()} %" if exact else f"{pct.quantize(Decimal('0.1'))} %"
+    if isinstance(value, Fraction) and value.denominator not in (1, 2, 4, 5, 10, 20, 25, 50, 100):
+        text += f"（{value.numerator}/{value.denominator}）"
+    return text
+
+
 def with_unit(value: object, unit: str) -> str:
-    """A value and its unit as a cell: ``2010 元/月``, ``36个月``, ``2/3`` (not ``2/3 比例``)."""
+    """A value and its unit as a cell: ``2010 元/月``, ``36个月``, ``66.7 %（2/3）`` (a ratio as a percentage)."""
+    if unit == "比例" and isinstance(value, Fraction | Decimal) and not isinstance(value, bool):
+        return percent(value)
     text = shown(value)
     if isinstance(value, int) and not isinstance(value, bool) and unit in COUNTED:
         return f"{value}{COUNTED[unit]}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from subsidy_rules.docs.kinds.parameters import today_value
-from subsidy_rules.docs.md import code, heading, t, table
+from subsidy_rules.docs.md import code, code_line, english, heading, t, table
 from subsidy_rules.docs.model import Entry, PageKind, Site
 from subsidy_rules.docs.sources import RuleSpecLike, Sources, cites, texts
 
@@ -32,18 +32,18 @@ class RulePage:
         out.append(heading(2, "条件", "conditions"))
         for n, cond in enumerate(spec.conditions, start=1):
             out.append(heading(3, f"{n}. {t(cond.text_zh)}", f"c-{cond.id}"))
-            out.append(f'<span class="sr-en" lang="en">{t(cond.text_en)}</span>\n\n')
+            out.append(english(cond.text_en) + "\n\n")
             basis = cites(cond.basis)
             check = cites(cond.checkpoint)
             out.append("- **依据**：" + ("；".join(site.cite(c) for c in basis) if basis else "（未列依据）") + "\n")
             checked = "；".join(site.cite(c) for c in check) if check else "（无专项治理文件提及）"
             out.append(f"- **核查要点**：{checked}\n")
-            out.append(f"- 条件代码：{code(cond.id)}\n")
+            out.append(f'- <small class="sr-code">条件代码：{code(cond.id)}</small>\n')
         out.append(heading(2, "所用政策参数", "parameters"))
         rows = [[site.link_or_text("parameter", pid), today_value(site, pid, "national") if site.has("parameter", pid)
                  else "—"] for pid in spec.parameters]
-        out.append(f"今日（{site.today.isoformat()}）全国层的取值；地方取值见各参数页。\n\n")
-        out.append(table(["参数", "今日取值（全国）"], rows))
+        out.append(f"今日（{site.today.isoformat()}）按全国统一规定的取值；各地取值见各参数页。\n\n")
+        out.append(table(["参数", "今日取值（全国统一规定）"], rows))
         excluded = list(spec.excludes)
         if excluded:
             out.append(heading(2, "不得同时享受的项目", "excludes"))
@@ -57,8 +57,8 @@ class RulePage:
         lim_en = texts(spec.limitations_en)
         out.append("\n".join(f"- {t(x)}" for x in lim_zh) + "\n" if lim_zh else "（未列局限。）\n")
         if lim_en:
-            out.append("\n" + "\n".join(f'- <span class="sr-en" lang="en">{t(x)}</span>' for x in lim_en) + "\n")
-        out.append(f"\n<small>供脚本使用的规则代码：{code(self.key)}</small>\n")
+            out.append("\n" + english(*lim_en) + "\n")
+        out.append(code_line("规则", self.key))
         return "".join(out)
 
 
