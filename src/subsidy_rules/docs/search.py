@@ -25,7 +25,8 @@ Each page has fields weighted by where a word stands: title 10, names and
 aliases 6, Chinese summary 4, headings 2, body 1 (BM25 saturation over the
 weighted counts). The worker adds, per query: the idf-weighted share of the
 query's bigrams a page holds (all of them beats some), a bonus when the whole
-query stands in the title or a name (冒领 → 虚报冒领), and each page kind's
+query stands in the title or a name (冒领 → 虚报冒领) or a whole name stands
+in the query (公益性岗位补贴发多久), and each page kind's
 weight (a program outranks the pages that mention it); a document number in
 the query puts that document's own page first. Officers' words that
 the pages spell otherwise (社保 → 社会保险, 公岗 → 公益性岗位) are rewritten by
@@ -133,7 +134,7 @@ def synonyms() -> tuple[tuple[str, str], ...]:
 
 #: Words of a question that name no page (怎么算, 是什么 …): cut out of a query before it is tokenised.
 QUESTION_WORDS = ("怎么算", "怎么办", "怎么发", "怎么填", "怎么查", "怎么", "如何", "什么", "是否", "哪些", "哪里",
-                  "多少", "多久", "能不能", "可以", "要求", "规定", "吗", "呢", "的")
+                  "多少", "多久", "能不能", "有没有", "可以", "要求", "规定", "吗", "呢", "的", "有")
 
 
 class _Text(HTMLParser):
@@ -329,7 +330,10 @@ WORKER_JS = r"""// subsidy_rules docs search worker: Chinese bigram index (see s
     var out = "", i = 0;
     outer: while (i < q.length) {
       for (var k = 0; k < syn.length; k++) {
-        if (syn[k][0] && q.startsWith(syn[k][0], i)) { out += syn[k][1]; i += syn[k][0].length; continue outer; }
+        if (syn[k][0] && q.startsWith(syn[k][0], i)) {
+          // Spaces around the rewritten word: no bigram across its edges (死亡|仍发放 is not 亡仍).
+          out += " " + syn[k][1] + " "; i += syn[k][0].length; continue outer;
+        }
       }
       out += q[i]; i += 1;
     }
@@ -379,6 +383,10 @@ WORKER_JS = r"""// subsidy_rules docs search worker: Chinese bigram index (see s
         if (!name) continue;
         var hit = (whole && name.indexOf(whole) >= 0) ? whole : (phrase && name.indexOf(phrase) >= 0 ? phrase : "");
         if (hit) { score += (k === 0 ? 30 : 20) * (0.5 + hit.length / name.length); break; }
+        // A question that holds a whole name (公益性岗位补贴发多久 holds 公益性岗位补贴).
+        if (name.length >= 3 && phrase.indexOf(name) >= 0) {
+          score += (k === 0 ? 24 : 16) * (name.length / phrase.length); break;
+        }
       }
       score *= state.boosts[d] || 1;
       var own = state.numbers[d] || [];

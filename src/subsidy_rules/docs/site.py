@@ -201,16 +201,19 @@ def write_sources(
     if guides:
         for name, title, text in guides:
             _write(src_dir / "guides" / name, text)
-            meta[f"guides/{_html(name)}"] = PageMeta(summary=_first_paragraph(text), names=(title,), boost=1.5)
+            meta[f"guides/{_html(name)}"] = PageMeta(summary=_first_paragraph(text), names=(title,), boost=0.8)
         nav.append({"使用指南": [f"guides/{name}" for name, _, _ in guides]})
     for kind in kinds:
         _write(src_dir / kind.folder / "index.md",
                _page(site, 1, kind.title_zh, functools.partial(_kind_index, kind)))
         pages: list[Any] = [f"{kind.folder}/index.md"]
-        meta[f"{kind.folder}/index.html"] = PageMeta(summary=kind.intro_zh, names=(kind.title_zh,))
+        meta[f"{kind.folder}/index.html"] = PageMeta(summary=kind.intro_zh, names=(kind.title_zh,), boost=0.5)
         for entry in site.entries[kind.id].values():
             meta[_html(site.path(kind.id, entry.key))] = PageMeta(
-                summary=entry.summary, names=(entry.title, *entry.keywords), boost=entry.boost or 1.0,
+                summary=entry.summary, names=(entry.title, *entry.keywords),
+                # A quarter of the page's weight (programs 3 → 1.5): enough to break ties in a
+                # program's favour, not enough to outrank the page a question is about.
+                boost=1.0 + ((entry.boost or 1.0) - 1.0) / 4,
                 numbers=entry.numbers)
             _write(src_dir / site.path(kind.id, entry.key),
                    _page(site, 1, entry.title, entry.render, entry.boost, entry.keywords))
