@@ -164,7 +164,10 @@ class Site:
         """A link when the page exists, else the label and the code (a name the registry lacks)."""
         if self.has(kind, key):
             return self.link(kind, key, label)
-        return f"{t(label or key)}（本库未收录）"
+        if label:
+            return f"{t(label)}（本库未收录）"
+        return f'本库尚未收录的条目 <small class="sr-code">代码：<code>{t(key)}</code></small>'
+
 
     def page_href(self, path: str) -> str:
         """A link target to a non-kind page (``about/legend.md``, ``changelog.md``)."""

@@ -30,7 +30,7 @@ from subsidy_rules.docs.kinds import all_kinds
 from subsidy_rules.docs.labels import with_unit
 from subsidy_rules.docs.md import heading, t, table
 from subsidy_rules.docs.model import Caveat, PageKind, Site, caveat_legend, group_entries
-from subsidy_rules.docs.search import PageMeta, write_search
+from subsidy_rules.docs.search import PageMeta, theme_segmentation_off, write_search
 from subsidy_rules.docs.sources import Sources, default_sources
 from subsidy_rules.docs.style import EXTRA_CSS, EXTRA_JS
 from subsidy_rules.parameters import PACKAGED_LAYERS, packaged_layer
@@ -312,6 +312,7 @@ def build_site(
                        encoding="utf-8")
         config = load_config(str(yml))
         logging.getLogger("jieba").setLevel(logging.WARNING)  # imported by the search plugin; quiet its banner
-        build(config)
+        with theme_segmentation_off():
+            build(config)
     write_search(out, site.search_meta)
     return sorted(out.rglob("*.html"))
