@@ -77,8 +77,8 @@ def test_a_page_that_shows_a_caveat_explains_it_in_chinese_at_the_top(site: Path
     for path in site.rglob("*.html"):
         html = path.read_text(encoding="utf-8")
         for mark, words in (
-            ("sr-unconfirmed", "维护者尚未读到文件原文核对"),
-            ("sr-reconstructed", "由维护者根据原文的说明拟定"),
+            ("sr-unconfirmed", "本库尚未读到文件原文核对"),
+            ("sr-reconstructed", "由本库根据原文的说明拟定"),
             ("sr-placeholder", "不是任何文件规定的标准"),
         ):
             if f"sr-badge {mark}" in html:
@@ -102,7 +102,7 @@ def test_a_parameter_page_lists_periods_newest_first_with_end_dates_and_the_valu
     newer, older = html.index("2024-01-01 起至今"), html.index("2017-10-13 至 2023-12-31")
     assert newer < older
     assert "今日适用的取值（2026-11-30）" in html
-    assert re.search(r"<td>全国</td>\s*<td><strong>2/3</strong>", html)
+    assert re.search(r"<td>全国</td>\s*<td><strong>66.7 %（2/3）</strong>", html)
     assert 'href="../documents/caishe-2023-181.html"' in html
     # The 181号 value starts on the date another parameter holds (a province may move it): linked.
     assert 'href="regime.caishe_2023_181.effective_from.html"' in html

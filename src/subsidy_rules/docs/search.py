@@ -45,7 +45,6 @@ replaces ``search/search_index.json``. jieba is not used at all.
 from __future__ import annotations
 
 import json
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -247,10 +246,10 @@ def build_index(site: Path, meta: Mapping[str, PageMeta]) -> dict[str, object]:
     avg = (sum(lengths) / len(lengths)) if lengths else 1.0
     postings: dict[str, list[float]] = {}
     for i, f in enumerate(fields):
-        weighted: Counter[str] = Counter()
+        weighted: dict[str, float] = {}
         for name, counts in f.items():
             for term, n in counts.items():
-                weighted[term] += WEIGHTS[name] * n
+                weighted[term] = weighted.get(term, 0.0) + WEIGHTS[name] * n
         norm = K1 * (1 - B + B * lengths[i] / avg)
         for term, w in weighted.items():
             postings.setdefault(term, []).extend((i, round(w * (K1 + 1) / (w + norm), 3)))
@@ -275,7 +274,7 @@ def theme_segmentation_off() -> Iterator[None]:
     jieba (a module global); it is set to ``None`` for the build and restored.
     """
     try:
-        from material.plugins.search import plugin as theme_search
+        from material.plugins.search import plugin as theme_search  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - the theme is a dependency of the docs extra
         yield
         return

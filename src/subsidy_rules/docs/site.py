@@ -195,7 +195,8 @@ def write_sources(
     site = Site(kinds, today or build_date(), __version__)
     guides = _guides(guides_dir)
     meta = site.search_meta
-    meta["index.html"] = PageMeta(summary="就业补助资金“一卡通”专项治理规则库首页：补贴项目、享受条件、政策参数、问题类型、核查规则、统计表式和依据文件。")
+    meta["index.html"] = PageMeta(summary="就业补助资金“一卡通”专项治理规则库首页：补贴项目、享受条件、政策参数、"
+                                          "问题类型、核查规则、统计表式和依据文件。")
     _write(src_dir / "index.md", _page(site, 0, "就业补助资金规则库", lambda s: _home(s, kinds, guides)))
     nav: list[Any] = [{"首页": "index.md"}]
     if guides:

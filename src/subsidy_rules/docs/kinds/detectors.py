@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from subsidy_rules.docs.downloads import roster_path
 from subsidy_rules.docs.guidance import guidance
-from subsidy_rules.docs.labels import label
+from subsidy_rules.docs.labels import label, labels
 from subsidy_rules.docs.md import code_line, english, heading, t, table
 from subsidy_rules.docs.model import Entry, PageKind, Site
 from subsidy_rules.docs.sources import DetectorSpecLike, Sources
@@ -75,7 +75,7 @@ def roster_table(site: Site, kind_id: str) -> str:
     """The columns of one input (ledger or roster) and its CSV header template."""
     kind = KINDS.get(kind_id)
     if kind is None:
-        return f"- {label(kind_id)}（本库未定义其栏目）\n"
+        return f"**{label(kind_id)}**（本库未定义其栏目）\n\n"
     rows = []
     for f in kind.fields:
         choices = ""
@@ -83,7 +83,9 @@ def roster_table(site: Site, kind_id: str) -> str:
             choices = "：" + "、".join(t(spellings[0]) for _code, spellings in f.codes if spellings)
         rows.append([t(f.name_zh), "必填" if f.required else "可空", _TYPE_ZH.get(f.type, "文字") + choices])
     href = site.page_href(roster_path(kind_id))
-    return (f"**{t(kind.name_zh)}**（[下载表头模板 CSV]({href})）\n\n"
+    known = labels().get(kind_id)
+    name = t(known) if known is not None else t(kind.name_zh)
+    return (f"**{name}**（[下载表头模板 CSV]({href})）\n\n"
             + table(["栏目（表头）", "是否必填", "填写内容"], rows) + "\n")
 
 
@@ -160,7 +162,8 @@ class DetectorPage:
         out.append(f"```sh\nsubsidy-rules audit run 台账.csv --only {s.name} -o 核查结果\n```\n")
         out.append(heading(2, "一条疑点的样式", "example"))
         out.append(f"疑点说明的样式（人名、号码、金额为虚构）：\n\n> {t(example_explanation(s))}\n\n")
-        out.append("`findings.jsonl` 中每个疑点一行；下面是本项核查写出的一行的结构（“…”处为实际数据），供系统对接使用：\n\n")
+        out.append("`findings.jsonl` 中每个疑点一行；下面是本项核查写出的一行的结构"
+                   "（“…”处为实际数据），供系统对接使用：\n\n")
         out.append(f"```json\n{example_finding(s)}\n```\n")
         out.append(code_line("核查规则", s.name))
         return "".join(out)

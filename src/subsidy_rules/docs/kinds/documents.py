@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from subsidy_rules.core.citation import Document, documents
 from subsidy_rules.docs.md import code_line, heading, t, table
-from subsidy_rules.docs.model import Caveat, Entry, PageKind, Site, article_text
+from subsidy_rules.docs.model import Entry, PageKind, Site, article_text
 from subsidy_rules.parameters import PACKAGED_LAYERS, packaged_layer
 
 #: What each kind's entries are called in the "what cites it" list.

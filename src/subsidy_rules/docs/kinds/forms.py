@@ -203,7 +203,8 @@ class FormPage:
             rel = []
             for relation in lay.relations:
                 blank = "空白按 0 计" if relation.blank.value == "zero" else "有空白的行不检查"
-                rel.append([code(relation.text) + _rec(site, relation.provenance), blank, note(relation.note) if relation.note else ""])
+                rel.append([code(relation.text) + _rec(site, relation.provenance), blank,
+                            note(relation.note) if relation.note else ""])
             out.append("勾稽关系按显示的小数位取区间容差：保留两位小数的单元格代表 ±0.005 的区间，"
                        "只有区间无法相交时才判为不平。\n\n")
             out.append(table(["关系（栏次）", "空白处理", "说明"], rel))

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from subsidy_rules.core.errors import NoValueInForceError, UnknownCodeError
 from subsidy_rules.docs.labels import COUNTED, note, with_unit
-from subsidy_rules.docs.md import code, code_line, english, heading, t, table
+from subsidy_rules.docs.md import code_line, english, heading, t, table
 from subsidy_rules.docs.model import Caveat, Entry, PageKind, Site
 from subsidy_rules.docs.sources import Sources
 from subsidy_rules.parameters import PACKAGED_LAYERS, DatedValue, Parameter, jurisdiction, packaged_layer

@@ -127,7 +127,8 @@ class ProgramPage:
         else:
             out.append("目前没有专门核查本项目的规则。\n")
         if general:
-            out.append(f"\n此外，{len(general)} 项通用核查（如重复发放、死亡后仍发放、一人多卡）适用于经台账发放的全部项目，"
+            out.append(f"\n此外，{len(general)} 项通用核查（如重复发放、死亡后仍发放、一人多卡）"
+                       "适用于经台账发放的全部项目，"
                        f"见{site.page_href('detectors/index.md').join(('[核查规则](', ')'))}。\n")
         out.append(code_line("项目", p.code))
         return "".join(out)
@@ -173,11 +174,12 @@ def worked_example(site: Site, rule: str, example: str) -> str:
     ref = resources.files("subsidy_rules.programs.eligibility").joinpath("examples", example)
     with resources.as_file(ref) as path:
         case = load_case(path)
-    d = decide(case, rule, case.as_of)
+    as_of = case.as_of or site.today
+    d = decide(case, rule, as_of)
     where = layer_label(case.jurisdiction) if case.jurisdiction else "全国统一规定"
     out = [heading(3, "算例：本库判定引擎的一次真实判定", f"example-{rule}")]
     first = f"初次核定 {d.first_approval.isoformat()}，" if d.first_approval else ""
-    out.append(f"示例案件 <code>{t(example)}</code>（随本库发布），按{t(where)}、判定日 {case.as_of.isoformat()}："
+    out.append(f"示例案件 <code>{t(example)}</code>（随本库发布），按{t(where)}、判定日 {as_of.isoformat()}："
                f"{first}")
     if d.eligible:
         out.append(f"**符合条件**，期内截至判定日应享受 {d.entitled_months} / {d.months_in_period} 个月，"
@@ -195,7 +197,8 @@ def worked_example(site: Site, rule: str, example: str) -> str:
             rows.append(["……", "", "", ""])
             continue
         rows.append([str(m.month), f"{m.basis:.2f}" if m.basis is not None else "—",
-                     f"{m.amount:.2f}" if m.amount is not None else "—", _STATUS_ZH.get(m.status.value, m.status.value)])
+                     f"{m.amount:.2f}" if m.amount is not None else "—",
+                     _STATUS_ZH.get(m.status.value, m.status.value)])
     out.append(table(["月份", "计算基数（元）", "应享受（元）", "判定"], rows))
     out.append(f"\n逐月依据和每一条件的判定，用 `subsidy-rules eligibility check {t(example)}` 生成经办说明"
                "（做法见使用指南中的政策经办人员指南）。\n")
