@@ -48,7 +48,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from html import escape
@@ -301,11 +301,6 @@ def write_search(site: Path, meta: Mapping[str, PageMeta]) -> None:
         worker.write_text(WORKER_JS, encoding="utf-8")
         for extra in workers.glob(worker.name + ".map"):
             extra.unlink()
-
-
-def locations(index: Mapping[str, object]) -> Iterable[str]:
-    docs = index.get("docs")
-    return [d["location"] for d in docs] if isinstance(docs, list) else []
 
 
 #: The search worker (replaces the theme's; same messages: 0 setup → 1 ready, 2 query → 3 result).
