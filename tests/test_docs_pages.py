@@ -85,7 +85,8 @@ def test_a_value_period_is_resolved_for_each_jurisdiction_so_the_picker_needs_no
     # 2/3 under 164号 from 2017-10-13; the same under 181号: one period, shown as a percentage.
     assert periods("ssi.flexible.max_ratio", "wuhan") == [("2017-10-13", "66.7 %（2/3）")]
     wage = periods("minimum_wage.monthly", "wuhan")
-    assert wage[0][1] == "（未规定）" or wage[0][0] >= "2015-01-01"
+    assert wage[0][1] == "未规定" or wage[0][0] >= "2015-01-01"
+    assert periods("minimum_wage.monthly", "national")[0][1] == "全国未统一规定，请选择地区"
     assert any("元/月" in text for _, text in wage)
 
 

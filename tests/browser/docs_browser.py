@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import re
 import shutil
 import subprocess
 import sys
@@ -207,7 +208,7 @@ class Walk:
             self.fail(f"picker: 武汉市 minimum wage shows {after!r} (was {before!r})")
         page.locator(".sr-points .sr-pick-date").first.fill("2010-01-01")
         page.locator(".sr-points .sr-pick-date").first.dispatch_event("change")
-        if span.inner_text() != "（未规定）":
+        if span.inner_text() != "未规定":
             self.fail(f"picker: on 2010-01-01 the Wuhan minimum wage shows {span.inner_text()!r}")
 
     def check_form_print(self, out_dir: Path) -> None:
@@ -227,16 +228,22 @@ class Walk:
         pdf = out_dir / "form-print.pdf"
         page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
         page.emulate_media(media="screen")
-        text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "2", str(pdf), "-"], capture_output=True,
-                              text=True, check=True).stdout
         labels = page.evaluate("[...document.querySelectorAll('.sr-form-picture tr.sr-col-numbers td')]"
                                ".map(td => td.textContent.trim()).filter(Boolean)")
-        last = labels[-1] if labels else ""
-        if not last or last not in text.split():
-            self.fail(f"print: column {last!r} not found on the printed page")
-        if self.shots is not None:
-            subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                            str(self.shots / "form-print")], check=True)
+        # The printed picture's column-number row, every number on one line in order (1 2 … 13).
+        row = re.compile(r"(?m)^\s*" + r"\s+".join(map(re.escape, labels)) + r"\s*$")
+        found = 0
+        for n in range(1, 6):
+            text = subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                                  capture_output=True, text=True).stdout
+            if labels and row.search(text):
+                found = n
+                break
+        if not found:
+            self.fail(f"print: the row of column numbers {labels} is not printed whole on any page")
+        elif self.shots is not None:
+            subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(found), "-l", str(found), "-singlefile",
+                            str(pdf), str(self.shots / "form-print")], check=True)
         print(f"  {self.name:7} print      {PRINT_FORM}: {len(labels)} columns on A4 landscape")
 
     def run(self) -> None:
@@ -265,7 +272,7 @@ class Walk:
         self.check_page("6-document")
         if "本库中引用本文件的条目" not in page.content():
             self.fail("the document page does not list what cites it")
-        page.goto(self.base + "/detectors/paid-after-death.html")
+        page.goto(self.base + "/detectors/paid-after-death.html#verify")  # the screenshot shows 核实要点, 处置
         self.check_page("7-detector")
         for words in ("核实要点", "处置", "下载表头模板"):
             if words not in page.content():

@@ -25,7 +25,9 @@ from subsidy_rules.docs.labels import with_unit
 from subsidy_rules.parameters import PACKAGED_LAYERS, jurisdiction, packaged_layer
 
 _PARAM = re.compile(r"\{([a-z0-9_.]+)\}")
-NOT_SET = "（未规定）"
+NOT_SET = "未规定"
+#: Shown for 全国统一规定 where only local rules set the value (the reader picks a place).
+NATIONAL_NOT_SET = "全国未统一规定，请选择地区"
 
 
 @attrs.frozen
@@ -82,7 +84,7 @@ def periods(pid: str, lid: str) -> list[tuple[str, str]]:
                 bounds.add(v.until + timedelta(days=1))
     out: list[tuple[str, str]] = []
     for b in sorted(bounds):
-        text = _shown(pid, lid, b) or NOT_SET
+        text = _shown(pid, lid, b) or (NATIONAL_NOT_SET if lid == "national" else NOT_SET)
         if not out or out[-1][1] != text:
             out.append((b.isoformat(), text))
     return out
@@ -90,7 +92,7 @@ def periods(pid: str, lid: str) -> list[tuple[str, str]]:
 
 def value_span(pid: str, today: date) -> str:
     """A parameter's value in the box: national on the build date, re-filled by the picker."""
-    text = _shown(pid, "national", today) or NOT_SET
+    text = _shown(pid, "national", today) or NATIONAL_NOT_SET
     return f'<span class="sr-pv" data-pid="{escape(pid)}">{escape(text)}</span>'
 
 

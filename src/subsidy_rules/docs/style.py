@@ -72,14 +72,16 @@ EXTRA_CSS = """\
 .md-typeset .sr-pv { font-weight: 700; white-space: nowrap; }
 .md-typeset .sr-picker { display: flex; flex-wrap: wrap; gap: .4em 1.2em; align-items: center; font-size: .75rem; }
 .md-typeset .sr-picker select, .md-typeset .sr-picker input { font: inherit; padding: .1em .3em; }
-.md-typeset .sr-pick-note { color: var(--md-default-fg-color--light); }
-.md-typeset details.sr-english { display: inline-block; margin: 0; padding: 0; border: 0; box-shadow: none;
-        font-size: .7rem; background: none; }
-.md-typeset details.sr-english > summary { cursor: pointer; padding: 0; color: var(--md-default-fg-color--light);
-        font-size: .7rem; list-style: revert; }
+.md-typeset .sr-pick-note { color: var(--md-typeset-color); }
+.md-typeset details.sr-english { display: block; margin: .2em 0 .6em; padding: 0; border: 0; box-shadow: none;
+        font-size: .7rem; background: none; overflow: visible; }
+.md-typeset details.sr-english > summary { cursor: pointer; margin: 0; padding: 0; border: 0; background: none;
+        color: var(--md-typeset-color); font-size: .7rem; font-weight: 400; list-style: revert; display: list-item; }
+.md-typeset td details.sr-english { display: inline-block; margin: 0 0 0 .4em; }
 .md-typeset details.sr-english > summary::before, .md-typeset details.sr-english > summary::after { display: none; }
-.md-typeset details.sr-english[open] > span { display: block; color: var(--md-default-fg-color--light); }
-.md-typeset .sr-code { color: var(--md-default-fg-color--light); margin-top: 2em; }
+.md-typeset details.sr-english[open] > span { display: block; }
+/* The code line is small but keeps the text colour (the theme's light grey is 3:1, under WCAG AA). */
+.md-typeset .sr-code { margin-top: 2em; }
 .md-typeset sup.sr-unv { color: var(--sr-warn-fg); font-weight: 700; }
 .md-typeset .sr-download { font-weight: 700; }
 /* Dates and values never broken across lines in tables. */
@@ -107,13 +109,14 @@ EXTRA_CSS = """\
 EXTRA_JS = """\
 (function () {
   function mark() {
-    var boxes = document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset table:not([class])");
+    var boxes = document.querySelectorAll(
+      ".md-typeset__scrollwrap, .md-typeset table:not([class]), .md-typeset pre > code");
     boxes.forEach(function (el) {
       if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
         el.setAttribute("tabindex", "0");
         if (el.tagName !== "TABLE") {
           el.setAttribute("role", "region");
-          el.setAttribute("aria-label", "表格（可左右滚动）");
+          el.setAttribute("aria-label", el.tagName === "CODE" ? "命令（可左右滚动）" : "表格（可左右滚动）");
         }
       }
     });
@@ -133,7 +136,7 @@ EXTRA_JS = """\
     var scope = box.closest(".sr-points") || document;
     scope.querySelectorAll(".sr-pv").forEach(function (span) {
       var periods = (data[layer] || {})[span.getAttribute("data-pid")] || [];
-      var text = "（未规定）";
+      var text = "未规定";
       periods.forEach(function (p) { if (day && p[0] <= day) text = p[1]; });
       span.textContent = text;
     });

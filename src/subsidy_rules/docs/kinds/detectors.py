@@ -95,16 +95,17 @@ def form_columns(site: Site, issue: str) -> list[str]:
     if issue not in tx:
         return []
     out = []
-    codes = [issue, *(a.code for a in tx.ancestors(issue))]
-    for code in codes:
+    done: set[str] = set()  # forms already placed: each form by the most specific type it reports
+    for code in [issue, *(a.code for a in tx.ancestors(issue))]:
+        level: set[str] = set()
         for source_id, item in tx.items_for(code):
             cw = tx.crosswalk(source_id)
-            if cw.kind is SourceKind.FORM and site.has("form", source_id):
+            if cw.kind is SourceKind.FORM and site.has("form", source_id) and source_id not in done:
+                level.add(source_id)
                 col = item.column if item.column is not None else item.key
                 out.append(f"{site.link('form', source_id)} "
                            f"{site.link('form', source_id, f'第 {col} 栏', anchor=f'col-{col}')}（{t(item.label_zh)}）")
-        if out:
-            break  # the most specific issue type that a form reports
+        done |= level
     return list(dict.fromkeys(out))
 
 

@@ -68,7 +68,8 @@ def make(src: Sources) -> PageKind:
         for key, spec in src.rules.items():
             cs = tuple(c for cond in spec.conditions for c in (*cites(cond.basis), *cites(cond.checkpoint)))
             out.append(Entry(key=key, title=spec.name_zh, render=RulePage(key, spec), citations=cs,
-                             summary=f"{len(spec.conditions)} 项条件", boost=1.5))
+                             summary=f"{spec.name_zh}的享受条件：{len(spec.conditions)} 项，按判定顺序列出，"
+                             "每项附依据和核查要点", boost=1.5))
         return out
 
     return PageKind(
