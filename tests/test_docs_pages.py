@@ -66,19 +66,31 @@ def test_every_eligibility_rule_has_a_policy_summary_whose_parameters_exist_some
         assert pts.example, key
 
 
-def test_every_english_only_note_the_data_holds_has_its_chinese_text() -> None:
-    han = re.compile(r"[\u4e00-\u9fff]")
+def test_every_english_note_the_data_holds_has_its_chinese_text() -> None:
+    from subsidy_rules.docs.labels import mostly_english
+    from subsidy_rules.forms import layout
+
     notes = set()
     for lid in PACKAGED_LAYERS:
         for p in packaged_layer(lid):
-            notes |= {v.note for v in p.values if v.note and not han.search(v.note)}
-    notes |= {p.note for p in catalogue() if p.note and not han.search(p.note)}
-    shown = {n: note(n) for n in notes}
-    assert [n for n, s in shown.items() if "暂无中文译文" in s] == [
-        n for n in notes if n not in translations()]
-    # The notes a page shows today (the placeholder note, the program notes) are all translated.
-    placeholder = next(n for n in notes if "placeholder" in n)
-    assert "占位值" in note(placeholder)
+            notes |= {v.note for v in p.values if v.note}
+    notes |= {p.note for p in catalogue() if p.note}
+    for fid in FORM_IDS:
+        lay = layout(fid)
+        notes |= set(lay.remarks) | {c.label_note for c in lay.columns if c.label_note}
+        notes |= {r.note for r in lay.relations if r.note}
+    english = {n for n in notes if mostly_english(n)}
+    assert len(english) > 30
+    assert sorted(n for n in english if "暂无中文译文" in note(n)) == []
+    assert all(n in translations() for n in english)
+    placeholder = next(n for n in english if "placeholder" in n)
+    assert "占位值" in note(placeholder) and "<details" in note(placeholder)  # the English kept, collapsed
+    assert note("参照当地最低工资标准") == "参照当地最低工资标准"  # Chinese as it is
+
+
+def test_a_note_with_no_translation_says_so_in_chinese_and_keeps_the_english_collapsed() -> None:
+    shown = note("A note nobody has translated yet, about something.")
+    assert shown.startswith("（本条说明暂无中文译文）") and 'lang="en"' in shown
 
 
 def test_a_value_period_is_resolved_for_each_jurisdiction_so_the_picker_needs_no_server() -> None:
@@ -201,3 +213,13 @@ def test_issue_pages_name_a_campaign_list_once(site: Path) -> None:
     title = "福果镇社会保险补贴专项整治：整治范围（政策落实、财务管理、信息管理）"
     assert f"{title} （{title}）" not in html and f"{title}（{title}）" not in html
     assert title in html
+
+
+def test_raw_codes_stay_out_of_the_reading_text(site: Path) -> None:
+    from subsidy_rules.issues import taxonomy
+    from tests.docs.sitecheck import raw_codes
+
+    codes = {pid for lid in PACKAGED_LAYERS for pid in packaged_layer(lid).parameters}
+    codes |= {n.code for n in taxonomy() if "." in n.code}
+    codes |= {pid for spec in rules().values() for pid in spec.parameters}
+    assert raw_codes(site, codes) == []

@@ -126,7 +126,8 @@ class _Blocks(HTMLParser):
 
 
 def english_only_blocks(site: Path) -> list[str]:
-    """Every reading-text block (paragraph, list item, cell, heading) with English words and no Chinese."""
+    """Every reading-text block (paragraph, list item, cell, heading) that is English: no Chinese, or
+    Latin letters outnumbering Chinese characters more than two to one (“Pays … (164号/181号)”)."""
     import re
 
     latin = re.compile(r"[A-Za-z]{3,}")
@@ -140,6 +141,28 @@ def english_only_blocks(site: Path) -> list[str]:
         for tag, parts in p.blocks:
             text = " ".join("".join(parts).split())
             text = re.sub(r"https?://\S+", "", text)  # an address is not English prose
-            if latin.search(text) and not han.search(text):
+            letters = sum(1 for c in text if c.isascii() and c.isalpha())
+            hans = len(han.findall(text))
+            # English with no Chinese at all, or English prose with a document number in it.
+            if latin.search(text) and (hans == 0 or (letters >= 12 and letters > 2 * hans)):
                 out.append(f"{path.relative_to(site).as_posix()} <{tag}>: {text[:100]}")
+    return out
+
+
+def raw_codes(site: Path, codes: set[str]) -> list[str]:
+    """Reading-text blocks that show one of ``codes`` (parameter ids, issue codes …) as text."""
+    import re
+
+    alternatives = "|".join(sorted(map(re.escape, codes), key=len, reverse=True))
+    pattern = re.compile(r"(?<![\w.-])(" + alternatives + r")(?![\w-])")
+    out = []
+    for path in sorted(site.rglob("*.html")):
+        if path.name == "404.html":
+            continue
+        p = _Blocks()
+        p.feed(path.read_text(encoding="utf-8"))
+        for tag, parts in p.blocks:
+            m = pattern.search("".join(parts))
+            if m:
+                out.append(f"{path.relative_to(site).as_posix()} <{tag}>: {m.group(1)}")
     return out

@@ -44,8 +44,14 @@ def translations() -> dict[str, str]:
     return out
 
 
-def has_chinese(text: str) -> bool:
-    return any("\u4e00" <= c <= "\u9fff" for c in text)
+def mostly_english(text: str) -> bool:
+    """English prose, perhaps with a document number in it (“Pays the employer's … (164号/181号)”).
+
+    Latin letters outnumber Chinese characters more than two to one, and there are a dozen of them.
+    """
+    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    return latin >= 12 and latin > 2 * han
 
 
 def note(text: str) -> str:
@@ -54,7 +60,7 @@ def note(text: str) -> str:
     An English note with no translation is shown under the English detail only, after a Chinese
     sentence that says so (and the site's tests fail on it until a translation is added).
     """
-    if has_chinese(text):
+    if not mostly_english(text):
         return t(text)
     zh = translations().get(text.strip())
     if zh is not None:

@@ -180,7 +180,7 @@ class FormPage:
                 f'<span id="col-{col.number}"></span>{col.number}',
                 (t(g.label) + _rec(site, g.provenance)) if g else "",
                 t(col.label) + _rec(site, col.provenance)
-                + (f"<br><small>{t(col.label_note)}</small>" if col.label_note else ""),
+                + (f"<br><small>{note(col.label_note)}</small>" if col.label_note else ""),
                 _KIND_ZH.get(col.kind.value, t(col.kind.value)),
                 unit,
                 nodes,
