@@ -168,7 +168,7 @@ def test_every_command_a_guide_names_is_a_command_of_the_cli() -> None:
 def test_the_changelog_shows_the_json_schema_version_and_the_policy_timeline_newest_first(site: Path) -> None:
     html = _text(site, "changelog.html")
     assert "schema_version" in html
-    dates = re.findall(r"<tr>\s*<td>(\d{4}-\d{2}-\d{2})</td>", html)  # first cell of each row
+    dates = re.findall(r'<tr>\s*<td><span class="sr-date">(\d{4}-\d{2}-\d{2})</span></td>', html)  # first cells
     assert len(dates) > 20 and dates == sorted(dates, reverse=True)
 
 

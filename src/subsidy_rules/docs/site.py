@@ -108,7 +108,8 @@ def _home(site: Site, kinds: Sequence[PageKind], guides: list[tuple[str, str, st
     out = [
         "就业补助资金“一卡通”专项治理的规则库：补贴项目、享受条件、政策参数、问题类型、核查规则、统计表式和依据文件。"
         "本站全部条目由代码中的数据生成，读到的就是程序实际执行的内容；每个取值、条件和问题类型都注明出处。\n\n"
-        "在页面顶部的搜索框输入中文即可查找，例如“公益性岗位”“灵活就业”“一人多卡”“20个工作日”。\n",
+        "在页面顶部的搜索框输入中文即可查找，例如“公益性岗位”“灵活就业社保补贴怎么算”“冒领”“一人多卡”"
+        "“20个工作日”，或文号“财社〔2023〕181号”“164号文”（括号写法不限）。\n",
     ]
     if guides:
         out.append(heading(2, "从这里开始", "start"))
@@ -134,8 +135,8 @@ def _legend_page() -> str:
         out.append(heading(2, c.label_zh, c.value))
         out.append(c.explanation_zh + "\n")
     out.append(heading(2, "代码", "codes"))
-    out.append("页面底部灰色小字的代码（如项目代码、参数代码）是给脚本和本地参数层文件用的，"
-               "阅读时可以忽略；页面正文一律使用中文名称。\n")
+    out.append("页面底部“代码”一行的小字（如项目代码、参数代码）是给脚本和本地参数层文件用的，"
+               "阅读时可以忽略；页面正文一律使用中文名称。英文名称和说明收在可展开的“English”中。\n")
     return "".join(out)
 
 
@@ -159,7 +160,7 @@ def _changelog(site: Site, guides_dir: Path | None) -> str:
             for v in param.values:
                 value = "终止" if v.ends else with_unit(v.value, param.unit)
                 events.append((v.effective_from, lid, [
-                    v.effective_from.isoformat(), t(layer.name_zh), site.link("parameter", param.id),
+                    f'<span class="sr-date">{v.effective_from.isoformat()}</span>', t(layer.name_zh), site.link("parameter", param.id),
                     value, site.cite(v.citation, quote=False)]))
     events.sort(key=lambda e: (e[0], e[1]), reverse=True)
     out.append(table(["生效日期", "规定", "参数", "取值", "依据"], [e[2] for e in events]))
