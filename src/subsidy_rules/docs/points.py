@@ -63,7 +63,14 @@ def points() -> dict[str, Points]:
     return out
 
 
+@cache
+def _defined(pid: str) -> bool:
+    return any(pid in packaged_layer(lid).parameters for lid in PACKAGED_LAYERS)
+
+
 def _shown(pid: str, lid: str, on: date) -> str | None:
+    if not _defined(pid):  # an unknown code: no resolve (its error would compute spelling suggestions)
+        return None
     try:
         r = jurisdiction(lid).resolve(pid, on)
     except (UnknownCodeError, NoValueInForceError):
