@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -42,7 +43,10 @@ def today_value(site: Site, pid: str, layer_id: str) -> str:
         return "全国未统一规定，由地方规定（见参数页）" if layer_id == "national" else "本地区未规定"
     except NoValueInForceError:
         return "今日无有效取值"
-    return with_unit(r.value, r.unit) + _placeholder_mark(site, pid, r.layer)
+    shown = with_unit(r.value, r.unit)
+    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", shown):
+        shown = _d(shown)  # a date is never broken at its hyphens
+    return shown + _placeholder_mark(site, pid, r.layer)
 
 
 def _placeholder_mark(site: Site, pid: str, layer_id: str) -> str:
