@@ -177,7 +177,8 @@ def test_the_parameters_index_shows_todays_value_in_every_jurisdiction_with_rati
         assert f"<th>{name}</th>" in html
     assert "66.7 %（2/3）" in html and "30 %" in html
     assert "2026-11-30" in html
-    assert '<span class="sr-date">2024-01-01</span>' in html  # 181号's start date, never broken    history = _text(site, "parameters/ssi.flexible.max_ratio.html")
+    assert '<span class="sr-date">2024-01-01</span>' in html  # 181号's start date, never broken
+    history = _text(site, "parameters/ssi.flexible.max_ratio.html")
     assert '<span class="sr-date">2024-01-01 起至今</span>' in history
 
 

@@ -160,8 +160,8 @@ def _changelog(site: Site, guides_dir: Path | None) -> str:
             for v in param.values:
                 value = "终止" if v.ends else with_unit(v.value, param.unit)
                 events.append((v.effective_from, lid, [
-                    f'<span class="sr-date">{v.effective_from.isoformat()}</span>', t(layer.name_zh), site.link("parameter", param.id),
-                    value, site.cite(v.citation, quote=False)]))
+                    f'<span class="sr-date">{v.effective_from.isoformat()}</span>', t(layer.name_zh),
+                    site.link("parameter", param.id), value, site.cite(v.citation, quote=False)]))
     events.sort(key=lambda e: (e[0], e[1]), reverse=True)
     out.append(table(["生效日期", "规定", "参数", "取值", "依据"], [e[2] for e in events]))
     return "".join(out)
