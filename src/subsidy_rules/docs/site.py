@@ -30,6 +30,7 @@ from subsidy_rules.docs.kinds import all_kinds
 from subsidy_rules.docs.labels import with_unit
 from subsidy_rules.docs.md import heading, t, table
 from subsidy_rules.docs.model import Caveat, PageKind, Site, caveat_legend, group_entries
+from subsidy_rules.docs.points import layer_label
 from subsidy_rules.docs.search import PageMeta, theme_segmentation_off, write_search
 from subsidy_rules.docs.sources import Sources, default_sources
 from subsidy_rules.docs.style import EXTRA_CSS, EXTRA_JS
@@ -160,7 +161,7 @@ def _changelog(site: Site, guides_dir: Path | None) -> str:
             for v in param.values:
                 value = "终止" if v.ends else with_unit(v.value, param.unit)
                 events.append((v.effective_from, lid, [
-                    f'<span class="sr-date">{v.effective_from.isoformat()}</span>', t(layer.name_zh),
+                    f'<span class="sr-date">{v.effective_from.isoformat()}</span>', t(layer_label(lid)),
                     site.link("parameter", param.id), value, site.cite(v.citation, quote=False)]))
     events.sort(key=lambda e: (e[0], e[1]), reverse=True)
     out.append(table(["生效日期", "规定", "参数", "取值", "依据"], [e[2] for e in events]))
