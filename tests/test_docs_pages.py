@@ -224,3 +224,21 @@ def test_raw_codes_stay_out_of_the_reading_text(site: Path) -> None:
     codes |= {n.code for n in taxonomy() if "." in n.code}
     codes |= {pid for spec in rules().values() for pid in spec.parameters}
     assert raw_codes(site, codes) == []
+
+
+def test_no_issue_page_prints_a_campaign_lists_title_twice(site: Path) -> None:
+    doubled = []
+    for path in sorted((site / "issues").glob("*.html")):
+        text = _reading(path.read_text(encoding="utf-8"))
+        for m in re.finditer(r"(\S{8,})\s?（\1）", text):
+            doubled.append((path.name, m.group(1)[:30]))
+    assert doubled == []
+
+
+def test_articles_are_cited_as_officers_cite_them() -> None:
+    from subsidy_rules.docs.model import article_text
+
+    assert article_text("12") == "第12条"
+    assert article_text("Art. 52") == "第52条"
+    assert article_text("第五十二条") == "第五十二条"
+    assert article_text("三（一）1") == "三（一）1"
