@@ -254,7 +254,7 @@ def test_a_unit_that_only_names_the_kind_of_value_is_not_repeated_after_it() -> 
     from subsidy_rules.docs.labels import with_unit
 
     assert with_unit(2010, "元/月") == "2010 元/月"
-    assert with_unit(Fraction(2, 3), "比例") == "66.7 %（2/3）"  # a ratio as a percentage, the fraction beside
+    assert with_unit(Fraction(2, 3), "比例") == "66.7\u00a0%（2/3）"  # a ratio as a percentage, the fraction beside
     assert with_unit(None, "元/月") == "（终止）"
 
 

@@ -95,7 +95,7 @@ def test_a_note_with_no_translation_says_so_in_chinese_and_keeps_the_english_col
 
 def test_a_value_period_is_resolved_for_each_jurisdiction_so_the_picker_needs_no_server() -> None:
     # 2/3 under 164号 from 2017-10-13; the same under 181号: one period, shown as a percentage.
-    assert periods("ssi.flexible.max_ratio", "wuhan") == [("2017-10-13", "66.7 %（2/3）")]
+    assert periods("ssi.flexible.max_ratio", "wuhan") == [("2017-10-13", "66.7\u00a0%（2/3）")]
     wage = periods("minimum_wage.monthly", "wuhan")
     assert wage[0][1] == "未规定" or wage[0][0] >= "2015-01-01"
     assert periods("minimum_wage.monthly", "national")[0][1] == "全国未统一规定，请选择地区"
@@ -129,7 +129,7 @@ def test_every_program_with_a_rule_opens_with_its_policy_summary_box(site: Path)
     assert checked >= 5
     flex = _text(site, "programs/flexible-employment-si-subsidy.html")
     # The formula with today's national value; the worked example's real figures (36 × 653.33).
-    assert "× <span class=\"sr-pv\" data-pid=\"ssi.flexible.max_ratio\">66.7 %（2/3）</span>" in flex
+    assert "× <span class=\"sr-pv\" data-pid=\"ssi.flexible.max_ratio\">66.7\u00a0%（2/3）</span>" in flex
     assert "23519.88 元" in flex and "653.33" in flex
     assert 'href="../detectors/above-standard.html"' in flex  # the detectors that check it
     data = json.loads(re.search(r'<script type="application/json" class="sr-pv-data">(.*?)</script>', flex).group(1))
@@ -175,7 +175,7 @@ def test_the_parameters_index_shows_todays_value_in_every_jurisdiction_with_rati
     for lid in PACKAGED_LAYERS:
         name = "全国" if lid == "national" else packaged_layer(lid).name_zh
         assert f"<th>{name}</th>" in html
-    assert "66.7 %（2/3）" in html and "30 %" in html
+    assert "66.7\u00a0%（2/3）" in html and "30\u00a0%" in html
     assert "2026-11-30" in html
     assert '<span class="sr-date">2024-01-01</span>' in html  # 181号's start date, never broken
     history = _text(site, "parameters/ssi.flexible.max_ratio.html")

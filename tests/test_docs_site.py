@@ -102,7 +102,7 @@ def test_a_parameter_page_lists_periods_newest_first_with_end_dates_and_the_valu
     newer, older = html.index("2024-01-01 起至今"), html.index("2017-10-13 至 2023-12-31")
     assert newer < older
     assert "今日适用的取值（2026-11-30）" in html
-    assert re.search(r"<td>全国</td>\s*<td><strong>66.7 %（2/3）</strong>", html)
+    assert re.search(r"<td>全国</td>\s*<td><strong>66.7\u00a0%（2/3）</strong>", html)
     assert 'href="../documents/caishe-2023-181.html"' in html
     # The 181号 value starts on the date another parameter holds (a province may move it): linked.
     assert 'href="regime.caishe_2023_181.effective_from.html"' in html

@@ -278,6 +278,10 @@ class Walk:
             if words not in page.content():
                 self.fail(f"the detector page lacks {words}")
         self.check_picker()
+        # A document number as officers type it, in round brackets: the document's own page first.
+        page.goto(self.base + "/index.html")
+        if self.type_query("财社(2023)181号"):
+            self.check_page("8-search-docno")
 
 
 def main(argv: list[str] | None = None) -> int:

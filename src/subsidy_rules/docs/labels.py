@@ -98,11 +98,12 @@ COUNTED = {"工作日": "个工作日", "月": "个月", "年": "年", "日": "�
 
 
 def percent(value: Fraction | Decimal) -> str:
-    """A ratio as officers read it: 0.3 → ``30 %``; 2/3 → ``66.7 %（2/3）``; 1 → ``100 %``."""
+    """A ratio as officers read it: 0.3 → ``30 %``; 2/3 → ``66.7 %（2/3）``; 1 → ``100 %`` (no-break space)."""
     frac = Fraction(value)
     pct = Decimal(frac.numerator * 100) / Decimal(frac.denominator)
     exact = pct == pct.to_integral_value()
-    text = f"{pct.to_integral_value()} %" if exact else f"{pct.quantize(Decimal('0.1'))} %"
+    # A no-break space: the sign never wraps away from its number (100 / % on a phone).
+    text = f"{pct.to_integral_value()}\u00a0%" if exact else f"{pct.quantize(Decimal('0.1'))}\u00a0%"
     if isinstance(value, Fraction) and value.denominator not in (1, 2, 4, 5, 10, 20, 25, 50, 100):
         text += f"（{value.numerator}/{value.denominator}）"
     return text

@@ -69,7 +69,7 @@ EXTRA_CSS = """\
 .md-typeset .sr-points { border: 2px solid var(--md-primary-fg-color); border-radius: .3em; padding: .2em .9em .6em;
         margin: 1em 0; }
 .md-typeset .sr-points table:not([class]) { margin: .4em 0; }
-.md-typeset .sr-pv { font-weight: 700; white-space: nowrap; }
+.md-typeset .sr-pv { font-weight: 700; }
 .md-typeset .sr-picker { display: flex; flex-wrap: wrap; gap: .4em 1.2em; align-items: center; font-size: .75rem; }
 .md-typeset .sr-picker select, .md-typeset .sr-picker input { font: inherit; padding: .1em .3em; }
 .md-typeset .sr-pick-note { color: var(--md-typeset-color); }
