@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -61,11 +62,42 @@ def note(text: str) -> str:
     sentence that says so (and the site's tests fail on it until a translation is added).
     """
     if not mostly_english(text):
-        return t(text)
+        return t(readable(text))
     zh = translations().get(text.strip())
     if zh is not None:
         return t(zh) + " " + english(text)
     return "（本条说明暂无中文译文）" + english(text)
+
+
+_DOTTED = re.compile(r"(?<![\w.])[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+(?![\w.])")
+_KEBAB_GLOSSED = re.compile(r"(?<![\w-])[a-z]+(?:-[a-z]+)+(?:[：:]\s*|\s+)?(?=[\u4e00-\u9fff])")
+
+
+@cache
+def _parameter_names() -> dict[str, str]:
+    from subsidy_rules.parameters import PACKAGED_LAYERS, packaged_layer
+
+    out: dict[str, str] = {}
+    for lid in PACKAGED_LAYERS:
+        for p in packaged_layer(lid):
+            out.setdefault(p.id, p.description_zh)
+    return out
+
+
+def readable(text: str) -> str:
+    """Data text as officers read it: a code glossed in Chinese loses the code
+    (“actual-contribution：实际缴费” → “实际缴费”), a parameter code becomes the parameter's name."""
+    text = _KEBAB_GLOSSED.sub("", text)
+    names = _parameter_names()
+
+    def name(m: re.Match[str]) -> str:
+        known = names.get(m.group(0))
+        if known is None:
+            return "相应参数"
+        short = _KEBAB_GLOSSED.sub("", known).split("（")[0]
+        return f"“{short}”"
+
+    return _DOTTED.sub(name, text)
 
 
 def label(value: str) -> str:
@@ -86,15 +118,17 @@ def shown(value: object) -> str:
         return t(value)
     if isinstance(value, tuple):
         return "、".join(label(str(v)) for v in value) if value else "（空）"
+    if isinstance(value, str) and value in labels():
+        return label(value)  # a coded choice (actual-contribution → 实际缴费)
     return t(value)
 
 
 #: Units that name what a value is rather than measure it: not repeated after the value.
-_DESCRIPTIVE_UNITS = frozenset({"比例", "类别", "险种", "项目", "日期", "年月"})
+_DESCRIPTIVE_UNITS = frozenset({"比例", "类别", "险种", "项目", "日期", "年月", "基础", "读法"})
 
 
 #: How a count in a unit is said: 20 → 20个工作日, 36 → 36个月, 5 → 5年.
-COUNTED = {"工作日": "个工作日", "月": "个月", "年": "年", "日": "日", "次": "次"}
+COUNTED = {"工作日": "个工作日", "月": "个月", "年": "年", "日": "日", "次": "次", "档": "档"}
 
 
 def percent(value: Fraction | Decimal) -> str:

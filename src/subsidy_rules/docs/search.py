@@ -399,17 +399,18 @@ WORKER_JS = r"""// subsidy_rules docs search worker: Chinese bigram index (see s
     scores.forEach(function (s, d) {
       var share = covered.get(d) / total;
       var score = s * share * share;
-      var names = state.phrases[d] || [];
+      var names = state.phrases[d] || [], bonus = 0;
       for (var k = 0; k < names.length; k++) {
         var name = names[k];
         if (!name) continue;
         var hit = (whole && name.indexOf(whole) >= 0) ? whole : (phrase && name.indexOf(phrase) >= 0 ? phrase : "");
-        if (hit) { score += (k === 0 ? 30 : 20) * (0.5 + hit.length / name.length); break; }
+        if (hit) bonus = Math.max(bonus, (k === 0 ? 30 : 20) * (0.5 + hit.length / name.length));
         // A question that holds a whole name (公益性岗位补贴发多久 holds 公益性岗位补贴).
-        if (name.length >= 3 && phrase.indexOf(name) >= 0) {
-          score += (k === 0 ? 24 : 16) * (name.length / phrase.length); break;
+        else if (name.length >= 3 && phrase.indexOf(name) >= 0) {
+          bonus = Math.max(bonus, (k === 0 ? 24 : 16) * (name.length / phrase.length));
         }
       }
+      score += bonus;
       score *= state.boosts[d] || 1;
       var own = state.numbers[d] || [];
       for (var j = 0; j < nums.length; j++) {

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from subsidy_rules.core.errors import NoValueInForceError, UnknownCodeError
-from subsidy_rules.docs.labels import COUNTED, note, with_unit
+from subsidy_rules.docs.labels import COUNTED, note, readable, with_unit
 from subsidy_rules.docs.md import code_line, english, heading, t, table
 from subsidy_rules.docs.model import Caveat, Entry, PageKind, Site
 from subsidy_rules.docs.sources import Sources
@@ -206,9 +206,9 @@ def make(src: Sources) -> PageKind:
             cites = tuple(v.citation for _, p in defs for v in p.values)
             out.append(Entry(
                 key=pid,
-                title=defs[0][1].description_zh,
+                title=readable(defs[0][1].description_zh),
                 render=ParameterPage(pid, src),
-                summary=defs[0][1].description_zh,
+                summary=readable(defs[0][1].description_zh),
                 citations=cites,
                 group=_GROUPS.get(pid.split(".")[0], "其他"),
                 keywords=tuple(dict.fromkeys(k for _, p in defs for k in value_phrases(p))),
