@@ -161,6 +161,17 @@ class ProgramPage:
 
 
 _STATUS_ZH = {"entitled": "应享受", "not-entitled": "不应享受", "undetermined": "无法判定"}
+#: Why a month could not be judged (the engine's reason codes), as the officer's note says it.
+_UNDETERMINED_ZH = {
+    "no-local-standard": "当地未设定补贴标准",
+    "no-minimum-wage": "当月无当地最低工资标准",
+    "minimum-wage-gap": "当月无当地最低工资标准",
+}
+
+
+def _why(codes: Sequence[str]) -> str:
+    missing = "缺少判定所需的数据"
+    return "；".join(dict.fromkeys(_UNDETERMINED_ZH.get(c, missing) for c in codes)) or missing
 
 
 def worked_example(site: Site, rule: str, example: str) -> str:
@@ -186,6 +197,11 @@ def worked_example(site: Site, rule: str, example: str) -> str:
                    f"合计 **{d.total_entitled:.2f} 元**")
         if d.period_start and d.period_limit_end:
             out.append(f"；补贴期限 {d.period_start} 至 {d.period_limit_end}")
+        open_months = [m for m in d.schedule if m.status.value == "undetermined"]
+        if open_months:
+            reasons = [r for m in open_months for r in m.reasons]
+            out.append(f"；其中 **{len(open_months)} 个月无法判定**（{t(_why(reasons))}），"
+                       "在本地参数中设定后才能算出金额")
         out.append("。\n\n")
     else:
         out.append("**不符合条件**（理由见判定说明）。\n\n")
@@ -198,7 +214,8 @@ def worked_example(site: Site, rule: str, example: str) -> str:
             continue
         rows.append([str(m.month), f"{m.basis:.2f}" if m.basis is not None else "—",
                      f"{m.amount:.2f}" if m.amount is not None else "—",
-                     _STATUS_ZH.get(m.status.value, m.status.value)])
+                     _STATUS_ZH.get(m.status.value, m.status.value)
+                     + (f"（{t(_why(m.reasons))}）" if m.status.value == "undetermined" else "")])
     out.append(table(["月份", "计算基数（元）", "应享受（元）", "判定"], rows))
     out.append(f"\n逐月依据和每一条件的判定，用 `subsidy-rules eligibility check {t(example)}` 生成经办说明"
                "（做法见使用指南中的政策经办人员指南）。\n")
