@@ -201,6 +201,18 @@ class _Text(HTMLParser):
             self.body.append(data)
 
 
+_LONG_NOTE = re.compile(r"（[^（）]{10,}(?:（[^（）]*）[^（）]*)*）$")
+
+
+def name_of(title: str) -> str:
+    """A title's name for phrase matching: a long note in brackets at its end is not part of it.
+
+    当地月最低工资标准（直接设定；……） is named 当地月最低工资标准; 月最低工资标准（第一档） keeps its tier.
+    """
+    short = _LONG_NOTE.sub("", title).strip()
+    return short or title
+
+
 def page_text(html: str) -> tuple[str, str, str]:
     """(h1, headings, body) reading text of a built page."""
     p = _Text()
@@ -239,7 +251,7 @@ def build_index(site: Path, meta: Mapping[str, PageMeta]) -> dict[str, object]:
         }
         fields.append(f)
         lengths.append(sum(f["body"].values()) + sum(f["heads"].values()))
-        phrases.append([normalize(title).replace(" ", ""),
+        phrases.append([normalize(name_of(title)).replace(" ", ""),
                         *(normalize(n).replace(" ", "") for n in (m.names if m else ()))])
         boosts.append(m.boost if m else 1.0)
         numbers.append(sorted({t for n in (m.numbers if m else ()) for t in tokens(normalize(n)) if t[0] == "#"}))
