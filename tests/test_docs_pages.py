@@ -253,3 +253,22 @@ def test_articles_are_cited_as_officers_cite_them() -> None:
     assert article_text("Art. 52") == "第52条"
     assert article_text("第五十二条") == "第五十二条"
     assert article_text("三（一）1") == "三（一）1"
+
+
+def test_a_detector_whose_registry_carries_examples_shows_a_real_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    import subsidy_rules.io.json as io_json
+    from subsidy_rules.docs.kinds import detectors as page
+    from subsidy_rules.issues.audit import sample
+
+    finding = SimpleNamespace(explanation_zh="示例甲于死亡后仍获发补贴，2024-03共500.00元")
+    monkeypatch.setattr(sample, "example_findings", lambda name: (finding,), raising=False)
+    monkeypatch.setattr(io_json, "to_json", lambda f: {"explanation_zh": f.explanation_zh})
+    spec = SimpleNamespace(name="paid-after-death", examples=("one",), explain_zh="{name}……")
+    assert page.example_explanation(spec) == finding.explanation_zh  # type: ignore[arg-type]
+    assert json.loads(page.example_finding(spec)) == {"explanation_zh": finding.explanation_zh}  # type: ignore[arg-type]
+    monkeypatch.setattr(sample, "example_findings", lambda name: (), raising=False)
+    assert page.example_explanation(spec) == "张某……"  # made-up values  # type: ignore[arg-type]
+    monkeypatch.delattr(sample, "example_findings")
+    assert page.example_explanation(spec) == "张某……"  # made-up values  # type: ignore[arg-type]

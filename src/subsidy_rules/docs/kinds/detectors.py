@@ -4,8 +4,10 @@ where it goes next (the rectification ledger), and the shape of one finding."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from subsidy_rules.docs.downloads import roster_path
 from subsidy_rules.docs.guidance import guidance
@@ -47,13 +49,40 @@ class _Blank(dict[str, str]):
         return "……"
 
 
+def _real_finding(spec: DetectorSpecLike) -> Any | None:
+    """The first finding the detector gives on its own examples, when its registry carries examples.
+
+    Read through ``subsidy_rules.issues.audit.sample.example_findings`` by name, so the page falls
+    back to the made-up sentence with a registry (or a stand-in spec) that has no examples.
+    """
+    if not getattr(spec, "examples", None):
+        return None
+    try:
+        sample = importlib.import_module("subsidy_rules.issues.audit.sample")
+    except ImportError:  # pragma: no cover - the module ships with the audit
+        return None
+    run = getattr(sample, "example_findings", None)
+    if run is None:
+        return None
+    found = run(spec.name)
+    return found[0] if found else None
+
+
 def example_explanation(spec: DetectorSpecLike) -> str:
-    """The detector's explanation sentence, filled with made-up values."""
+    """The detector's explanation sentence on its example (made-up values for a spec without examples)."""
+    real = _real_finding(spec)
+    if real is not None:
+        return str(real.explanation_zh)
     return spec.explain_zh.format_map(_Blank(_SAMPLE))
 
 
 def example_finding(spec: DetectorSpecLike) -> str:
-    """The shape of one line of ``findings.jsonl`` this detector writes (values illustrative)."""
+    """One line of ``findings.jsonl``: a real finding on the detector's example, else its shape."""
+    real = _real_finding(spec)
+    if real is not None:
+        from subsidy_rules.io.json import to_json
+
+        return json.dumps(to_json(real), ensure_ascii=False, indent=2)
     record = {
         "finding_id": "…",
         "detector": spec.name,
@@ -163,7 +192,9 @@ class DetectorPage:
         out.append(f"```sh\nsubsidy-rules audit run 台账.csv --only {s.name} -o 核查结果\n```\n")
         out.append(heading(2, "一条疑点的样式", "example"))
         out.append(f"疑点说明的样式（人名、号码、金额为虚构）：\n\n> {t(example_explanation(s))}\n\n")
-        out.append("`findings.jsonl` 中每个疑点一行；下面是本项核查写出的一行的结构"
+        out.append("`findings.jsonl` 中每个疑点一行；下面是本项核查对其示例数据（虚构）写出的一行，供系统对接使用：\n\n"
+                   if _real_finding(s) is not None else
+                   "`findings.jsonl` 中每个疑点一行；下面是本项核查写出的一行的结构"
                    "（“…”处为实际数据），供系统对接使用：\n\n")
         out.append(f"```json\n{example_finding(s)}\n```\n")
         out.append(code_line("核查规则", s.name))
