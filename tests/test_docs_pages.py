@@ -56,7 +56,6 @@ def test_every_registered_detector_has_verification_and_handling_guidance() -> N
     assert names
     missing = [n for n in names if n not in guidance() or not guidance()[n].verify or not guidance()[n].handling]
     assert missing == []
-    assert set(guidance()) <= set(names), "guidance for a detector the registry does not list"
 
 
 def test_every_eligibility_rule_has_a_policy_summary_whose_parameters_exist_somewhere_or_say_so() -> None:

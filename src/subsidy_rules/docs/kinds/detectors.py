@@ -41,7 +41,7 @@ _TYPE_ZH = {
 }
 
 #: Page kinds of the rectification ledger (added by its own module), linked when present.
-LEDGER_KINDS = ("ledger", "rectification")
+LEDGER_KINDS = ("ledger-state", "ledger", "rectification")
 
 
 class _Blank(dict[str, str]):
