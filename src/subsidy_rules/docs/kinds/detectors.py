@@ -4,7 +4,6 @@ where it goes next (the rectification ledger), and the shape of one finding."""
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -52,15 +51,13 @@ class _Blank(dict[str, str]):
 def _real_finding(spec: DetectorSpecLike) -> Any | None:
     """The first finding the detector gives on its own examples, when its registry carries examples.
 
-    Read through ``subsidy_rules.issues.audit.sample.example_findings`` by name, so the page falls
-    back to the made-up sentence with a registry (or a stand-in spec) that has no examples.
+    Read through ``subsidy_rules.issues.audit.sample.example_findings`` when that module offers it,
+    so the page falls back to the made-up sentence with a registry (or a stand-in spec) without examples.
     """
     if not getattr(spec, "examples", None):
         return None
-    try:
-        sample = importlib.import_module("subsidy_rules.issues.audit.sample")
-    except ImportError:  # pragma: no cover - the module ships with the audit
-        return None
+    from subsidy_rules.issues.audit import sample
+
     run = getattr(sample, "example_findings", None)
     if run is None:
         return None
