@@ -54,6 +54,6 @@ clean:
 AXE_DIR ?= $(HOME)/.cache/subsidy-rules/axe
 .PHONY: docs-browser-test
 docs-browser-test: install
-	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	(test -x /usr/bin/chromium && command -v pdftoppm >/dev/null && fc-list :lang=zh | grep -q .) || (apt-get update && apt-get install -y chromium poppler-utils fonts-wqy-microhei)
 	test -f $(AXE_DIR)/node_modules/axe-core/axe.min.js || npm install --prefix $(AXE_DIR) --no-save --no-package-lock --no-audit --no-fund axe-core@4
 	$(BIN)/python tests/browser/docs_browser.py --axe $(AXE_DIR)/node_modules/axe-core/axe.min.js --screenshots docs/screenshots

@@ -22,3 +22,25 @@ def test_without_chromium_the_browser_test_says_how_to_install_it(
     assert main(["--axe", str(axe), "--chromium", str(tmp_path / "no-chromium")]) == 2
     assert "apt-get install -y chromium" in capsys.readouterr().err
 
+
+
+def test_without_poppler_the_browser_test_says_how_to_install_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    axe = tmp_path / "axe.min.js"
+    axe.write_text("", encoding="utf-8")
+    chromium = tmp_path / "chromium"
+    chromium.write_text("", encoding="utf-8")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert main(["--axe", str(axe), "--chromium", str(chromium)]) == 2
+    assert "apt-get install -y poppler-utils" in capsys.readouterr().err
+
+
+def test_the_browser_test_types_every_officer_query_of_the_shared_file() -> None:
+    from tests.browser.docs_browser import officer_queries
+    from tests.test_docs_search import officer_queries as node_queries
+
+    assert officer_queries() == {q["q"]: q["page"] for q in node_queries()}
+    assert len(officer_queries()) >= 40

@@ -216,8 +216,9 @@ def test_the_build_is_strict_offline_and_chinese() -> None:
     config = mkdocs_config(Path("src"), Path("out"), site, [])
     assert config["strict"] is True and config["validation"]["links"]["anchors"] == "warn"  # warn + strict = fail
     assert config["theme"]["font"] is False and config["theme"]["language"] == "zh"
-    assert config["plugins"] == [{"search": {"lang": "zh", "separator": config["plugins"][0]["search"]["separator"]}}]
-    assert "\\u200b" in config["plugins"][0]["search"]["separator"]
+    # The theme plugin only carries the search box: its index and worker are replaced (docs/search.py).
+    assert config["plugins"] == [{"search": {"lang": "en", "separator": config["plugins"][0]["search"]["separator"]}}]
+    assert "\\u200b" not in config["plugins"][0]["search"]["separator"]  # no jieba-segmented text to split
     assert "subsidy_rules 9.9 · 数据生成日期 2026-01-01" in config["copyright"]
 
 
@@ -253,7 +254,7 @@ def test_a_unit_that_only_names_the_kind_of_value_is_not_repeated_after_it() -> 
     from subsidy_rules.docs.labels import with_unit
 
     assert with_unit(2010, "元/月") == "2010 元/月"
-    assert with_unit(Fraction(2, 3), "比例") == "2/3"
+    assert with_unit(Fraction(2, 3), "比例") == "66.7\u00a0%（2/3）"  # a ratio as a percentage, the fraction beside
     assert with_unit(None, "元/月") == "（终止）"
 
 

@@ -77,8 +77,8 @@ def test_a_page_that_shows_a_caveat_explains_it_in_chinese_at_the_top(site: Path
     for path in site.rglob("*.html"):
         html = path.read_text(encoding="utf-8")
         for mark, words in (
-            ("sr-unconfirmed", "维护者尚未读到文件原文核对"),
-            ("sr-reconstructed", "由维护者根据原文的说明拟定"),
+            ("sr-unconfirmed", "本库尚未读到文件原文核对"),
+            ("sr-reconstructed", "由本库根据原文的说明拟定"),
             ("sr-placeholder", "不是任何文件规定的标准"),
         ):
             if f"sr-badge {mark}" in html:
@@ -107,7 +107,7 @@ def test_a_parameter_page_lists_periods_newest_first_with_end_dates_and_the_valu
     )
     assert newer < middle < older
     assert "今日适用的取值（2026-11-30）" in html
-    assert re.search(r"<td>全国</td>\s*<td><strong>2/3</strong>", html)
+    assert re.search(r"<td>全国</td>\s*<td><strong>66.7\u00a0%（2/3）</strong>", html)
     assert 'href="../documents/caishe-2023-181.html"' in html
     # The 181号 value starts on the date another parameter holds (a province may move it): linked.
     assert 'href="regime.caishe_2023_181.effective_from.html"' in html
@@ -173,7 +173,7 @@ def test_every_command_a_guide_names_is_a_command_of_the_cli() -> None:
 def test_the_changelog_shows_the_json_schema_version_and_the_policy_timeline_newest_first(site: Path) -> None:
     html = _text(site, "changelog.html")
     assert "schema_version" in html
-    dates = re.findall(r"<tr>\s*<td>(\d{4}-\d{2}-\d{2})</td>", html)  # first cell of each row
+    dates = re.findall(r'<tr>\s*<td><span class="sr-date">(\d{4}-\d{2}-\d{2})</span></td>', html)  # first cells
     assert len(dates) > 20 and dates == sorted(dates, reverse=True)
 
 

@@ -1,12 +1,17 @@
 """Browser test of the documentation site: Debian's chromium, headless, driven by Playwright.
 
-Builds the site, serves it on 127.0.0.1, types the four Chinese queries of
-FIRST_HIT into the search box (each must rank its page first), and walks the
-path a 公益性岗位 officer takes — 首页 → 搜索“公益性岗位” → program → rule → parameter →
-document — at 1366 px (desktop) and 390 px (phone). On every page: no console
-error, no request leaving 127.0.0.1, no horizontal scroll on the phone, and
-an axe-core accessibility pass (WCAG 2 A/AA rules) with no violation.
-Screenshots of each step go to ``docs/screenshots/``.
+Builds the site, serves it on 127.0.0.1, types every officer query of
+``tests/docs/search_queries.toml`` into the search box at desktop width (and
+the four of FIRST_HIT on the phone; each must rank its page first), and walks
+the path a 公益性岗位 officer takes — 首页 → 搜索“公益性岗位” → program → rule →
+parameter → document, then a detector page — at 1366 px (desktop) and 390 px
+(phone). On every page: no console error, no request leaving 127.0.0.1, no
+horizontal scroll on the phone, and an axe-core accessibility pass (WCAG 2
+A/AA rules) with no violation. The 政策要点 picker is switched to 武汉市 and
+must re-fill its values. The Wuhan 问题统计表 page is printed to PDF on A4
+landscape: every column must fit the page (measured in print layout, and the
+last column's label found in the PDF's text); ``pdftoppm`` turns its first
+page into ``form-print.png`` to look at. Screenshots go to ``docs/screenshots/``.
 
 Run it with ``make docs-browser-test`` (installs chromium from Debian and
 axe-core from npm into a cache folder when missing), or directly::
@@ -21,10 +26,14 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,6 +66,17 @@ FIRST_HIT = {
     "一人多卡": "issues/cards.multiple.html",
     "20个工作日": "parameters/payment.deadline_working_days.html",
 }
+
+
+#: The officers' queries (each with the page it must rank first), shared with the Node test.
+QUERIES = Path(__file__).resolve().parents[1] / "docs" / "search_queries.toml"
+#: The form printed to PDF (13 problem columns beside the program rows: the widest of the campaign forms).
+PRINT_FORM = "wuhan-2022-problem-stats"
+
+
+def officer_queries() -> dict[str, str]:
+    data = tomllib.loads(QUERIES.read_text(encoding="utf-8"))
+    return {q["q"]: q["page"] for q in data["query"]}
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -155,8 +175,12 @@ class Walk:
         return True
 
     def check_first_hits(self) -> None:
-        """Each query in FIRST_HIT ranks its page first in the browser's own search."""
-        for query, expected in FIRST_HIT.items():
+        """Each query ranks its page first in the browser's own search (all officer queries on the desktop)."""
+        queries = dict(FIRST_HIT)
+        if self.name == "desktop":
+            queries.update(officer_queries())
+        passed = 0
+        for query, expected in queries.items():
             self.page.goto(self.base + "/index.html")
             if not self.type_query(query):
                 continue
@@ -169,7 +193,62 @@ class Walk:
             if not ok:
                 self.fail(f"search for {query}: first result {href} ({title}), expected {expected}")
             else:
-                print(f"  {self.name:7} search     {query} → {href}")
+                passed += 1
+        print(f"  {self.name:7} search     {passed} / {len(queries)} queries rank their page first")
+
+    def check_picker(self) -> None:
+        """The 政策要点 picker re-fills the box's values for the chosen jurisdiction and date."""
+        page = self.page
+        page.goto(self.base + "/programs/public-welfare-post-subsidy.html")
+        spans = page.locator(".sr-points").first.locator(".sr-pv")
+        national = spans.all_inner_texts()
+        select = page.locator(".sr-points .sr-pick-layer").first
+        changed = []
+        for layer in select.locator("option").evaluate_all("os => os.map(o => o.value)")[1:]:
+            select.select_option(layer)
+            if spans.all_inner_texts() != national:
+                changed.append(layer)
+        if not changed:
+            self.fail("picker: no jurisdiction changes any value of the 公益性岗位补贴 box")
+        page.locator(".sr-points .sr-pick-date").first.fill("1990-01-01")
+        page.locator(".sr-points .sr-pick-date").first.dispatch_event("change")
+        if set(spans.all_inner_texts()) != {"未规定"}:
+            self.fail(f"picker: on 1990-01-01 the box shows {spans.all_inner_texts()} (nothing was in force)")
+
+    def check_form_print(self, out_dir: Path) -> None:
+        """Print the widest form page on A4 landscape: every column on the page, none cut off."""
+        page = self.page
+        page.goto(f"{self.base}/forms/{PRINT_FORM}.html")
+        page.wait_for_load_state("networkidle")
+        page.emulate_media(media="print")
+        # A4 landscape (297 mm) less the 10 mm margins, at 96 px per inch.
+        page.set_viewport_size({"width": int((297 - 20) / 25.4 * 96), "height": 700})
+        cut = page.evaluate("""() => [...document.querySelectorAll('article table')].map(t => {
+            const box = t.closest('.sr-scroll, .md-typeset__scrollwrap') || t.parentElement;
+            return Math.max(0, t.scrollWidth - box.clientWidth, t.getBoundingClientRect().right - window.innerWidth);
+        }).filter(x => x > 1)""")
+        if cut:
+            self.fail(f"print: {len(cut)} table(s) wider than the A4 landscape page by {cut} px")
+        pdf = out_dir / "form-print.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        page.emulate_media(media="screen")
+        labels = page.evaluate("[...document.querySelectorAll('.sr-form-picture tr.sr-col-numbers td')]"
+                               ".map(td => td.textContent.trim()).filter(Boolean)")
+        # The printed picture's column-number row, every number on one line in order (1 2 … 13).
+        row = re.compile(r"(?m)^\s*" + r"\s+".join(map(re.escape, labels)) + r"\s*$")
+        found = 0
+        for n in range(1, 6):
+            text = subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                                  capture_output=True, text=True).stdout
+            if labels and row.search(text):
+                found = n
+                break
+        if not found:
+            self.fail(f"print: the row of column numbers {labels} is not printed whole on any page")
+        elif self.shots is not None:
+            subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(found), "-l", str(found), "-singlefile",
+                            str(pdf), str(self.shots / "form-print")], check=True)
+        print(f"  {self.name:7} print      {PRINT_FORM}: {len(labels)} columns on A4 landscape")
 
     def run(self) -> None:
         page = self.page
@@ -197,6 +276,16 @@ class Walk:
         self.check_page("6-document")
         if "本库中引用本文件的条目" not in page.content():
             self.fail("the document page does not list what cites it")
+        page.goto(self.base + "/detectors/paid-after-death.html#verify")  # the screenshot shows 核实要点, 处置
+        self.check_page("7-detector")
+        for words in ("核实要点", "处置", "下载表头模板"):
+            if words not in page.content():
+                self.fail(f"the detector page lacks {words}")
+        self.check_picker()
+        # A document number as officers type it, in round brackets: the document's own page first.
+        page.goto(self.base + "/index.html")
+        if self.type_query("财社(2023)181号"):
+            self.check_page("8-search-docno")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -211,6 +300,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not Path(args.chromium).exists():
         print(f"{args.chromium} not found: apt-get install -y chromium", file=sys.stderr)
+        return 2
+    if shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None:
+        print("pdftotext/pdftoppm not found: apt-get install -y poppler-utils", file=sys.stderr)
         return 2
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="docs-browser-") as tmp:
@@ -241,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
                     walk = Walk(page, base, name, args.axe, args.screenshots)
                     try:
                         walk.run()
+                        if name == "desktop":
+                            walk.check_form_print(Path(tmp))
                     except PlaywrightError as exc:  # a step that cannot go on: report it, walk the next width
                         walk.fail(f"stopped: {str(exc).splitlines()[0]}")
                     failures += walk.failures

@@ -77,3 +77,92 @@ def search(site: Path, queries: list[str]) -> dict[str, list[str]]:
                          timeout=120)
     result: dict[str, list[str]] = json.loads(out.stdout)
     return result
+
+
+class _Blocks(HTMLParser):
+    """Reading-text blocks of a page's article: (tag, text), skipping the English detail, codes and code spans."""
+
+    _BLOCKS = frozenset({"p", "li", "td", "th", "h1", "h2", "h3", "h4", "dd", "dt", "figcaption", "blockquote"})
+    _SKIP = frozenset({"sr-english", "sr-code", "sr-en"})
+    _VOID = frozenset({"br", "img", "input", "hr", "meta", "link", "wbr", "col"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.stack: list[tuple[str, bool]] = []
+        self.skip = 0
+        self.blocks: list[tuple[str, list[str]]] = []
+        self.open: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        classes = set((a.get("class") or "").split())
+        if tag == "article" and "md-content__inner" in classes:
+            self.depth += 1
+        if not self.depth or tag in self._VOID:
+            return
+        skip = bool(classes & self._SKIP) or tag in ("code", "pre", "script", "style", "summary") \
+            or a.get("lang") == "en" or "headerlink" in classes
+        self.stack.append((tag, skip))
+        self.skip += skip
+        if tag in self._BLOCKS:
+            self.blocks.append((tag, []))
+            self.open.append(len(self.blocks) - 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            name, skip = self.stack.pop()
+            self.skip -= skip
+            if name in self._BLOCKS and self.open:
+                self.open.pop()
+            if name == tag:
+                break
+        if tag == "article" and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.skip and self.open:
+            self.blocks[self.open[-1]][1].append(data)
+
+
+def english_only_blocks(site: Path) -> list[str]:
+    """Every reading-text block (paragraph, list item, cell, heading) that is English: no Chinese, or
+    Latin letters outnumbering Chinese characters more than two to one (“Pays … (164号/181号)”)."""
+    import re
+
+    latin = re.compile(r"[A-Za-z]{3,}")
+    han = re.compile(r"[\u4e00-\u9fff]")
+    out = []
+    for path in sorted(site.rglob("*.html")):
+        if path.name == "404.html":
+            continue
+        p = _Blocks()
+        p.feed(path.read_text(encoding="utf-8"))
+        for tag, parts in p.blocks:
+            text = " ".join("".join(parts).split())
+            text = re.sub(r"https?://\S+", "", text)  # an address is not English prose
+            letters = sum(1 for c in text if c.isascii() and c.isalpha())
+            hans = len(han.findall(text))
+            # English with no Chinese at all, or English prose with a document number in it.
+            if latin.search(text) and (hans == 0 or (letters >= 12 and letters > 2 * hans)):
+                out.append(f"{path.relative_to(site).as_posix()} <{tag}>: {text[:100]}")
+    return out
+
+
+def raw_codes(site: Path, codes: set[str]) -> list[str]:
+    """Reading-text blocks that show one of ``codes`` (parameter ids, issue codes …) as text."""
+    import re
+
+    alternatives = "|".join(sorted(map(re.escape, codes), key=len, reverse=True))
+    pattern = re.compile(r"(?<![\w.-])(" + alternatives + r")(?![\w-])")
+    out = []
+    for path in sorted(site.rglob("*.html")):
+        if path.name == "404.html":
+            continue
+        p = _Blocks()
+        p.feed(path.read_text(encoding="utf-8"))
+        for tag, parts in p.blocks:
+            m = pattern.search("".join(parts))
+            if m:
+                out.append(f"{path.relative_to(site).as_posix()} <{tag}>: {m.group(1)}")
+    return out

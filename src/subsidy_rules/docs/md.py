@@ -55,3 +55,20 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 def heading(level: int, text: str, anchor: str) -> str:
     """A heading with a fixed, unique anchor (Chinese headings slugify badly)."""
     return f"\n{'#' * level} {text} {{#{anchor}}}\n\n"
+
+
+def english(*texts: object) -> str:
+    """English names and notes, collapsed under an “English” detail (reading text stays Chinese).
+
+    Inline HTML (fits a table cell or a paragraph): ``<details>`` with the text in ``lang="en"``.
+    """
+    body = " — ".join(escape(str(x), quote=True) for x in texts if str(x).strip())
+    if not body:
+        return ""
+    return f'<details class="sr-english"><summary>English</summary><span lang="en">{body}</span></details>'
+
+
+def code_line(label: str, *codes: object) -> str:
+    """The one small line with raw codes, for integrators: ``代码：…``."""
+    shown = "、".join(code(c) for c in codes)
+    return f'\n<p class="sr-code"><small>代码（{label}）：{shown}</small></p>\n'

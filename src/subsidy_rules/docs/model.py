@@ -16,6 +16,7 @@ legend.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
@@ -23,6 +24,7 @@ import attrs
 
 from subsidy_rules.core.citation import Citation
 from subsidy_rules.docs.md import t
+from subsidy_rules.docs.search import PageMeta
 
 
 class Caveat(enum.Enum):
@@ -45,12 +47,12 @@ class Caveat(enum.Enum):
 _CAVEAT_TEXT: dict[Caveat, tuple[str, str]] = {
     Caveat.UNCONFIRMED: (
         "未核实",
-        "这一条内容（取值、条款或引文）目前只见于二手材料，维护者尚未读到文件原文核对。"
+        "这一条内容（取值、条款或引文）目前只见于二手材料，本库尚未读到文件原文核对。"
         "它不表示文件本身有疑问，而是本库对它的引用还待核对；使用前请对照原文。",
     ),
     Caveat.RECONSTRUCTED: (
         "重构",
-        "原文没有印出这一名称、栏目或栏次（例如转成文字时表头丢失），由维护者根据原文的说明拟定。"
+        "原文没有印出这一名称、栏目或栏次（例如转成文字时表头丢失），由本库根据原文的说明拟定。"
         "在生成的表格模板中以“（拟）”标示。它不是原文用语。",
     ),
     Caveat.PLACEHOLDER: (
@@ -82,6 +84,8 @@ class Entry:
     #: Words people type for this page that its text does not hold as written
     #: (a parameter's value as a phrase: 20个工作日); indexed as search tags.
     keywords: tuple[str, ...] = ()
+    #: The document numbers whose own page this is (search puts it first for a query naming one).
+    numbers: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -114,14 +118,22 @@ class Site:
             self.entries[kind.id] = seen
         self._depth = 1
         self._used: set[Caveat] = set()
+        self._unconfirmed = 0
+        #: Per built page (``programs/x.html``): what the search indexes beside its HTML.
+        self.search_meta: dict[str, PageMeta] = {}
 
     # -- pages being rendered ------------------------------------------------
     def begin_page(self, depth: int) -> None:
         self._depth = depth
         self._used = set()
+        self._unconfirmed = 0
 
     def used_caveats(self) -> list[Caveat]:
         return [c for c in Caveat if c in self._used]
+
+    def unconfirmed_count(self) -> int:
+        """How many 未核实 marks the page being rendered carries (said once, at its top)."""
+        return self._unconfirmed
 
     # -- links ------------------------------------------------------------------
     def has(self, kind: str, key: str) -> bool:
@@ -152,7 +164,10 @@ class Site:
         """A link when the page exists, else the label and the code (a name the registry lacks)."""
         if self.has(kind, key):
             return self.link(kind, key, label)
-        return f"{t(label or key)}（本库未收录）"
+        if label:
+            return f"{t(label)}（本库未收录）"
+        return f'本库尚未收录的条目 <small class="sr-code">代码：<code>{t(key)}</code></small>'
+
 
     def page_href(self, path: str) -> str:
         """A link target to a non-kind page (``about/legend.md``, ``changelog.md``)."""
@@ -161,6 +176,10 @@ class Site:
     # -- caveats ----------------------------------------------------------------
     def caveat(self, which: Caveat) -> str:
         self._used.add(which)
+        if which is Caveat.UNCONFIRMED:
+            # Said once at the top of the page with a count; in the text a small ※ only.
+            self._unconfirmed += 1
+            return UNCONFIRMED_MARK
         href = self.page_href(f"about/legend.md#{which.value}")
         return f'[{which.label_zh}]({href}){{ .sr-badge .sr-{which.value} title="{which.label_zh}：点击查看说明" }}'
 
@@ -172,7 +191,7 @@ class Site:
         """A citation: the document (linked), the article, the status and the words quoted."""
         head = c.document_number or f"《{c.title}》"
         doc = self.link("document", c.document_key, head) if self.has("document", c.document_key) else t(head)
-        out = doc + (f" {t(c.article)}" if c.article else "") + self.status(c.confirmed)
+        out = doc + (f" {t(article_text(c.article))}" if c.article else "") + self.status(c.confirmed)
         if quote and c.quote:
             out += f"：“{t(c.quote)}”"
         return out
@@ -188,13 +207,34 @@ class Site:
         return out
 
 
-def caveat_legend(caveats: Iterable[Caveat], root: str) -> str:
+_ARTICLE_NO = re.compile(r"(?:art\.?|article)?\s*(\d+)", re.IGNORECASE)
+
+
+def article_text(article: str) -> str:
+    """An article as officers cite it: ``12`` or ``Art. 12`` → 第12条; 第X条, 三（一）1 and named parts as written."""
+    a = article.strip()
+    m = _ARTICLE_NO.fullmatch(a)
+    return f"第{m.group(1)}条" if m else a
+
+
+#: The inline mark of an unconfirmed citation or value (the page's top says what it means, once).
+UNCONFIRMED_MARK = '<sup class="sr-unv" title="未核实：本库尚未对照原文核对">※</sup>'
+
+
+def caveat_legend(caveats: Iterable[Caveat], root: str, unconfirmed: int = 0) -> str:
     """The legend block a page carries when it shows any caveat mark."""
-    items = [f"    - **{c.label_zh}**：{c.explanation_zh}" for c in caveats]
+    items = []
+    for c in caveats:
+        if c is Caveat.UNCONFIRMED:
+            badge = (f'[{c.label_zh}]({root}about/legend.md#{c.value})'
+                     f'{{ .sr-badge .sr-{c.value} title="{c.label_zh}：点击查看说明" }}')
+            items.append(f"    - {badge} 本页有 **{unconfirmed}** 处内容未核实，以 ※ 标注：{c.explanation_zh}")
+        else:
+            items.append(f"    - **{c.label_zh}**：{c.explanation_zh}")
     if not items:
         return ""
     return (
-        '!!! info "本页标记说明"\n\n'
+        '!!! info sr-legend "本页标记说明"\n\n'
         + "\n".join(items)
         + f"\n\n    详见[标记说明]({root}about/legend.md)。\n\n"
     )

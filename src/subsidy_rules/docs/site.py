@@ -6,9 +6,10 @@ guides from the repository's ``docs/`` folder beside them, writes
 ``mkdocs.yml`` and runs ``mkdocs build`` in process, in strict mode: a link
 to a page or an anchor that does not exist fails the build.
 
-Offline by design: no web fonts (``theme.font: false``), no CDN, the search
-index and its Chinese segmentation (jieba at build time; material's segmenter
-over the index's own words in the browser) ship with the site.
+Offline by design: no web fonts (``theme.font: false``), no CDN; the search
+index and its worker are the site's own (:mod:`subsidy_rules.docs.search`:
+Chinese bigrams, document numbers in any brackets), written over the theme's
+after the build under the same file names.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from subsidy_rules import __version__
+from subsidy_rules.docs.downloads import write_downloads
 from subsidy_rules.docs.kinds import all_kinds
 from subsidy_rules.docs.labels import with_unit
 from subsidy_rules.docs.md import heading, t, table
 from subsidy_rules.docs.model import Caveat, PageKind, Site, caveat_legend, group_entries
+from subsidy_rules.docs.points import layer_label
+from subsidy_rules.docs.search import PageMeta, theme_segmentation_off, write_search
 from subsidy_rules.docs.sources import Sources, default_sources
 from subsidy_rules.docs.style import EXTRA_CSS, EXTRA_JS
 from subsidy_rules.parameters import PACKAGED_LAYERS, packaged_layer
@@ -35,8 +39,9 @@ from subsidy_rules.parameters import PACKAGED_LAYERS, packaged_layer
 #: Where the hand-written guides live in a source checkout (``docs/`` at the repository root).
 REPO_DOCS = Path(__file__).resolve().parents[3] / "docs"
 
-#: The separator material's search needs for jieba-segmented Chinese (zero-width space).
-SEARCH_SEPARATOR = r'[\s\u200b\-_,:!=\[\]()"`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])'
+#: The theme's own index is replaced after the build (:mod:`subsidy_rules.docs.search`); its
+#: plugin runs with plain separators only, so jieba is never loaded (and writes no cache).
+SEARCH_SEPARATOR = r"[\s\-_,:!=\[\]()\"`/]+"
 
 
 def build_date() -> date:
@@ -68,7 +73,7 @@ def _page(
 ) -> str:
     site.begin_page(depth)
     body = body_fn(site)
-    legend = caveat_legend(site.used_caveats(), site.root())
+    legend = caveat_legend(site.used_caveats(), site.root(), site.unconfirmed_count())
     return _front(title, boost, keywords) + f"# {t(title)}\n\n" + legend + body
 
 
@@ -104,7 +109,8 @@ def _home(site: Site, kinds: Sequence[PageKind], guides: list[tuple[str, str, st
     out = [
         "就业补助资金“一卡通”专项治理的规则库：补贴项目、享受条件、政策参数、问题类型、核查规则、统计表式和依据文件。"
         "本站全部条目由代码中的数据生成，读到的就是程序实际执行的内容；每个取值、条件和问题类型都注明出处。\n\n"
-        "在页面顶部的搜索框输入中文即可查找，例如“公益性岗位”“灵活就业”“一人多卡”“20个工作日”。\n",
+        "在页面顶部的搜索框输入中文即可查找，例如“公益性岗位”“灵活就业社保补贴怎么算”“冒领”“一人多卡”"
+        "“20个工作日”，或文号“财社〔2023〕181号”“164号文”（括号写法不限）。\n",
     ]
     if guides:
         out.append(heading(2, "从这里开始", "start"))
@@ -130,8 +136,8 @@ def _legend_page() -> str:
         out.append(heading(2, c.label_zh, c.value))
         out.append(c.explanation_zh + "\n")
     out.append(heading(2, "代码", "codes"))
-    out.append("页面底部灰色小字的代码（如项目代码、参数代码）是给脚本和本地参数层文件用的，"
-               "阅读时可以忽略；页面正文一律使用中文名称。\n")
+    out.append("页面底部“代码”一行的小字（如项目代码、参数代码）是给脚本和本地参数层文件用的，"
+               "阅读时可以忽略；页面正文一律使用中文名称。英文名称和说明收在可展开的“English”中。\n")
     return "".join(out)
 
 
@@ -145,7 +151,7 @@ def _changelog(site: Site, guides_dir: Path | None) -> str:
         out.append(heading(2, "本库的变更", "library"))
         out.append("\n".join(line for line in text.splitlines() if not line.startswith("# ")) + "\n")
     out.append(heading(2, "政策取值的变化（新在前）", "policy"))
-    out.append("各层政策参数每一次取值变化，按生效日期排列。\n\n")
+    out.append("全国统一规定和各地规定的每一次取值变化，按生效日期排列。\n\n")
     events = []
     for lid in PACKAGED_LAYERS:
         layer = packaged_layer(lid)
@@ -155,11 +161,23 @@ def _changelog(site: Site, guides_dir: Path | None) -> str:
             for v in param.values:
                 value = "终止" if v.ends else with_unit(v.value, param.unit)
                 events.append((v.effective_from, lid, [
-                    v.effective_from.isoformat(), t(layer.name_zh), site.link("parameter", param.id),
-                    value, site.cite(v.citation, quote=False)]))
+                    f'<span class="sr-date">{v.effective_from.isoformat()}</span>', t(layer_label(lid)),
+                    site.link("parameter", param.id), value, site.cite(v.citation, quote=False)]))
     events.sort(key=lambda e: (e[0], e[1]), reverse=True)
-    out.append(table(["生效日期", "层级", "参数", "取值", "依据"], [e[2] for e in events]))
+    out.append(table(["生效日期", "规定", "参数", "取值", "依据"], [e[2] for e in events]))
     return "".join(out)
+
+
+def _html(md_path: str) -> str:
+    return md_path.removesuffix(".md") + ".html"
+
+
+def _first_paragraph(text: str) -> str:
+    for block in text.split("\n\n"):
+        line = block.strip()
+        if line and not line.startswith(("#", "-", "|", "!", "<", "`", ">")):
+            return line.replace("\n", "")
+    return ""
 
 
 def _write(path: Path, text: str) -> None:
@@ -178,23 +196,35 @@ def write_sources(
     kinds = all_kinds(sources if sources is not None else default_sources())
     site = Site(kinds, today or build_date(), __version__)
     guides = _guides(guides_dir)
+    meta = site.search_meta
+    meta["index.html"] = PageMeta(summary="就业补助资金“一卡通”专项治理规则库首页：补贴项目、享受条件、政策参数、"
+                                          "问题类型、核查规则、统计表式和依据文件。")
     _write(src_dir / "index.md", _page(site, 0, "就业补助资金规则库", lambda s: _home(s, kinds, guides)))
     nav: list[Any] = [{"首页": "index.md"}]
     if guides:
-        for name, _title, text in guides:
+        for name, title, text in guides:
             _write(src_dir / "guides" / name, text)
+            meta[f"guides/{_html(name)}"] = PageMeta(summary=_first_paragraph(text), names=(title,), boost=0.8)
         nav.append({"使用指南": [f"guides/{name}" for name, _, _ in guides]})
     for kind in kinds:
         _write(src_dir / kind.folder / "index.md",
                _page(site, 1, kind.title_zh, functools.partial(_kind_index, kind)))
         pages: list[Any] = [f"{kind.folder}/index.md"]
+        meta[f"{kind.folder}/index.html"] = PageMeta(summary=kind.intro_zh, names=(kind.title_zh,), boost=0.5)
         for entry in site.entries[kind.id].values():
+            meta[_html(site.path(kind.id, entry.key))] = PageMeta(
+                summary=entry.summary, names=(entry.title, *entry.keywords),
+                # A quarter of the page's weight (programs 3 → 1.5): enough to break ties in a
+                # program's favour, not enough to outrank the page a question is about.
+                boost=1.0 + ((entry.boost or 1.0) - 1.0) / 4,
+                numbers=entry.numbers)
             _write(src_dir / site.path(kind.id, entry.key),
                    _page(site, 1, entry.title, entry.render, entry.boost, entry.keywords))
             pages.append(site.path(kind.id, entry.key))
         nav.append({kind.title_zh: pages})
     _write(src_dir / "about" / "legend.md", _page(site, 1, "标记说明", lambda s: _legend_page()))
     _write(src_dir / "changelog.md", _page(site, 0, "变更记录", lambda s: _changelog(s, guides_dir)))
+    write_downloads(src_dir, [e for e in site.entries.get("form", {})])
     _write(src_dir / "assets" / "extra.css", EXTRA_CSS)
     _write(src_dir / "assets" / "extra.js", EXTRA_JS)
     nav.append({"关于": ["about/legend.md", "changelog.md"]})
@@ -240,7 +270,7 @@ def mkdocs_config(src_dir: Path, out: Path, site: Site, nav: list[Any]) -> dict[
         "extra": {"generator": False},
         "extra_css": ["assets/extra.css"],
         "extra_javascript": ["assets/extra.js"],
-        "plugins": [{"search": {"lang": "zh", "separator": SEARCH_SEPARATOR}}],
+        "plugins": [{"search": {"lang": "en", "separator": SEARCH_SEPARATOR}}],
         "markdown_extensions": [
             "attr_list",
             "admonition",
@@ -285,5 +315,7 @@ def build_site(
                        encoding="utf-8")
         config = load_config(str(yml))
         logging.getLogger("jieba").setLevel(logging.WARNING)  # imported by the search plugin; quiet its banner
-        build(config)
+        with theme_segmentation_off():
+            build(config)
+    write_search(out, site.search_meta)
     return sorted(out.rglob("*.html"))

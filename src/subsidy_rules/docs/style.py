@@ -65,8 +65,36 @@ EXTRA_CSS = """\
   *, *::before, *::after { transition-duration: 0s !important; animation-duration: 0s !important;
         scroll-behavior: auto !important; }
 }
-/* Print: content only, tables not cut, links keep their text. */
+/* The 政策要点 box and its picker. */
+.md-typeset .sr-points { border: 2px solid var(--md-primary-fg-color); border-radius: .3em; padding: .2em .9em .6em;
+        margin: 1em 0; }
+.md-typeset .sr-points table:not([class]) { margin: .4em 0; }
+.md-typeset .sr-pv { font-weight: 700; }
+.md-typeset .sr-picker { display: flex; flex-wrap: wrap; gap: .4em 1.2em; align-items: center; font-size: .75rem; }
+.md-typeset .sr-picker select, .md-typeset .sr-picker input { font: inherit; padding: .1em .3em; }
+.md-typeset .sr-pick-note { color: var(--md-typeset-color); }
+.md-typeset details.sr-english { display: block; margin: .2em 0 .6em; padding: 0; border: 0; box-shadow: none;
+        font-size: .7rem; background: none; overflow: visible; }
+.md-typeset details.sr-english > summary { cursor: pointer; margin: 0; padding: 0; border: 0; background: none;
+        color: var(--md-typeset-color); font-size: .7rem; font-weight: 400; list-style: revert; display: list-item; }
+.md-typeset td details.sr-english { display: inline-block; margin: 0 0 0 .4em; }
+.md-typeset details.sr-english > summary::before, .md-typeset details.sr-english > summary::after { display: none; }
+.md-typeset details.sr-english[open] > span { display: block; }
+/* The code line is small but keeps the text colour (the theme's light grey is 3:1, under WCAG AA). */
+.md-typeset .sr-code { margin-top: 2em; }
+.md-typeset sup.sr-unv { color: var(--sr-warn-fg); font-weight: 700; }
+.md-typeset .sr-download { font-weight: 700; }
+/* Dates and values never broken across lines in tables. */
+.md-typeset td .sr-date, .md-typeset td.sr-date { white-space: nowrap; }
+/* Print: content only, tables not cut, links keep their text; forms on A4 landscape, every column. */
+@page { size: A4 landscape; margin: 10mm; }
 @media print {
+  .sr-picker, details.sr-english, .sr-code { display: none !important; }
+  .md-typeset .sr-scroll { overflow: visible !important; }
+  .md-typeset .sr-form-picture table { font-size: 6.5pt; width: 100%; table-layout: auto; }
+  .md-typeset .sr-form-picture td { min-width: 0; padding: 1px 2px; }
+  .md-main__inner { margin: 0 !important; }
+  .md-grid { max-width: none !important; }
   .md-header, .md-tabs, .md-sidebar, .md-footer, .md-search, .md-top, .headerlink { display: none !important; }
   .md-content { margin: 0 !important; max-width: none !important; }
   .md-typeset table:not([class]) { display: table !important; font-size: 9pt; }
@@ -81,13 +109,14 @@ EXTRA_CSS = """\
 EXTRA_JS = """\
 (function () {
   function mark() {
-    var boxes = document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset table:not([class])");
+    var boxes = document.querySelectorAll(
+      ".md-typeset__scrollwrap, .md-typeset table:not([class]), .md-typeset pre > code");
     boxes.forEach(function (el) {
       if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
         el.setAttribute("tabindex", "0");
         if (el.tagName !== "TABLE") {
           el.setAttribute("role", "region");
-          el.setAttribute("aria-label", "表格（可左右滚动）");
+          el.setAttribute("aria-label", el.tagName === "CODE" ? "命令（可左右滚动）" : "表格（可左右滚动）");
         }
       }
     });
@@ -98,6 +127,24 @@ EXTRA_JS = """\
     mark();
   }
   window.addEventListener("resize", mark);
+  // The 政策要点 picker: each value span shows the period in force on the chosen date in the
+  // chosen jurisdiction (periods written into the page at build time; no server).
+  function pick(box) {
+    var data = JSON.parse(box.querySelector(".sr-pv-data").textContent);
+    var layer = box.querySelector(".sr-pick-layer").value;
+    var day = box.querySelector(".sr-pick-date").value;
+    var scope = box.closest(".sr-points") || document;
+    scope.querySelectorAll(".sr-pv").forEach(function (span) {
+      var periods = (data[layer] || {})[span.getAttribute("data-pid")] || [];
+      var text = "未规定";
+      periods.forEach(function (p) { if (day && p[0] <= day) text = p[1]; });
+      span.textContent = text;
+    });
+  }
+  document.addEventListener("change", function (ev) {
+    var box = ev.target && ev.target.closest && ev.target.closest(".sr-picker");
+    if (box) pick(box);
+  });
   // material's search reads the box on keyup only: a query pasted with the mouse,
   // dictated, or committed by an input method without a key event was never searched.
   document.addEventListener("input", function (ev) {

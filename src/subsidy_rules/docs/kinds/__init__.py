@@ -20,6 +20,6 @@ def all_kinds(src: Sources) -> tuple[PageKind, ...]:
         parameters.make(src),
         issues.make(src),
         detectors.make(src),
-        forms.KIND,
+        forms.make(src),
         documents.KIND,
     )

@@ -1,12 +1,12 @@
-"""Document pages: number, title, issuer, date, what in the library cites it, what it replaced."""
+"""Document pages: number, title, issuer, date, official address, what in the library cites it, what it replaced."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from subsidy_rules.core.citation import Document, documents
-from subsidy_rules.docs.md import heading, t, table
-from subsidy_rules.docs.model import Caveat, Entry, PageKind, Site
+from subsidy_rules.docs.md import code_line, heading, t, table
+from subsidy_rules.docs.model import Entry, PageKind, Site, article_text
 from subsidy_rules.parameters import PACKAGED_LAYERS, packaged_layer
 
 #: What each kind's entries are called in the "what cites it" list.
@@ -32,6 +32,13 @@ def supersessions() -> list[tuple[str, str, str, str]]:
     return out
 
 
+def _address(url: str) -> str:
+    """An official address as a link (only http/https; anything else as text)."""
+    if url.startswith(("http://", "https://")):
+        return f'<a href="{t(url)}" rel="noopener">{t(url)}</a>'
+    return t(url)
+
+
 class DocRender:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -44,18 +51,17 @@ class DocRender:
             ["发文机关", t(doc.issuer)],
             ["日期", t(doc.date.isoformat()) if doc.date else "（原文未印日期）"],
             ["核实情况", "已读原文" if doc.confirmed
-             else "尚未读到原文，内容来自二手材料 " + site.caveat(Caveat.UNCONFIRMED)],
+             else "尚未读到原文，内容来自二手材料" + site.status(False)],
+            ["官方网址", _address(doc.url) if doc.url else "本库尚未收录官方网址（请在发文机关网站按文号查找原文）"],
         ]
         if doc.seed:
             rows.append(["原文", "本项目收集的原文之一，条目中的引文逐字摘自该原文"])
-        if doc.url:
-            rows.append(["网址", t(doc.url)])
         out = [table(["项目", "内容"], rows)]
         out.append(heading(2, "本库中引用本文件的条目", "cited-by"))
         cited = site.citing(doc.key)
         if cited:
             rows2 = [
-                [KIND_NAMES.get(kind, kind), site.link(kind, entry.key), t(c.article or ""),
+                [KIND_NAMES.get(kind, kind), site.link(kind, entry.key), t(article_text(c.article or "")),
                  (f"“{t(c.quote)}”" if c.quote else "") + site.status(c.confirmed)]
                 for kind, entry, c in cited
             ]
@@ -71,6 +77,7 @@ class DocRender:
             out.append("本文件施行后，以下参数不再按旧文件取值：\n\n" + replaced)
         if replaced_by:
             out.append("\n以下参数此后改按新文件取值：\n\n" + replaced_by)
+        out.append(code_line("文件", doc.key))
         return "".join(out)
 
 
@@ -101,7 +108,10 @@ def entries() -> Sequence[Entry]:
             key=doc.key,
             title=title if doc.number else (doc.title if len(doc.title) <= 40 else doc.title[:38] + "…"),
             render=DocRender(doc),
-            summary=doc.title,
+            summary=(f"{doc.number}：" if doc.number else "") + f"《{doc.title}》，{doc.issuer}"
+            + (f"，{doc.date.isoformat()}" if doc.date else ""),
+            keywords=(doc.title,),
+            numbers=(doc.number,) if doc.number else (),
             group="项目依据的原文（种子文件）" if doc.seed else "法规与政策文件",
         ))
     return out
@@ -111,6 +121,6 @@ KIND = PageKind(
     id="document",
     folder="documents",
     title_zh="依据文件",
-    intro_zh="本库引用的全部文件：文号、标题、发文机关、日期，以及本库中哪些条目引用了它。",
+    intro_zh="本库引用的全部文件：文号、标题、发文机关、日期、官方网址，以及本库中哪些条目引用了它。",
     entries=entries,
 )

@@ -11,8 +11,11 @@ from collections.abc import Sequence
 from html import escape
 
 from subsidy_rules.core.provenance import Provenance
-from subsidy_rules.docs.md import code, heading, t, table
+from subsidy_rules.docs.downloads import form_path
+from subsidy_rules.docs.labels import note
+from subsidy_rules.docs.md import code, code_line, heading, t, table
 from subsidy_rules.docs.model import Caveat, Entry, PageKind, Site
+from subsidy_rules.docs.sources import Sources
 from subsidy_rules.forms import FORM_IDS, FormLayout, layout
 from subsidy_rules.forms.model import shown_label
 from subsidy_rules.issues import taxonomy
@@ -103,9 +106,30 @@ def _rec(site: Site, p: Provenance) -> str:
     return ""
 
 
+def how_to_fill(col_kind: str, unit: str, decimals: int | None, finders: list[str], has_issues: bool) -> str:
+    """The 填表说明 of one column: what goes in it and what feeds it."""
+    what = {
+        "amount": f"填核实确认的问题金额合计（{unit or '元'}"
+                  + (f"，保留 {decimals} 位小数" if decimals else "") + "）",
+        "count": "填核实确认的问题个数（或人数、人次，以栏目名称为准）",
+        "yes-no": "填“是”或“否”",
+        "text": "填文字说明",
+        "standard": "填实际执行的标准；此栏不参与汇总",
+        "date": "填日期",
+        "serial": "按顺序编号",
+        "issue-type": "从问题类型中选择一项填写",
+    }.get(col_kind, "按栏目名称填写")
+    if finders:
+        what += "。可由核查规则 " + "、".join(finders) + " 发现、经核实确认的问题汇总填入"
+    elif has_issues:
+        what += "。本库没有自动发现这类问题的核查规则，由人工核查结果填入"
+    return what + "。"
+
+
 class FormPage:
-    def __init__(self, lay: FormLayout) -> None:
+    def __init__(self, lay: FormLayout, src: Sources | None = None) -> None:
         self.lay = lay
+        self.src = src or Sources()
 
     def __call__(self, site: Site) -> str:
         lay = self.lay
@@ -119,6 +143,9 @@ class FormPage:
             facts.append(["出处", " ".join(x for x in (shown_doc, t(lay.attachment or "")) if x)])
         facts.append(["工作表名", t(lay.sheet)])
         out.append(table(["项目", "内容"], facts))
+        out.append(f"\n[下载空白表格模板（Excel）]({site.page_href(form_path(lay.id))}){{ .sr-download }}"
+                   "：与 `subsidy-rules forms template` 生成的模板相同，各单位填写后可用本库校验和汇总。"
+                   "本页按 A4 横向打印时显示全部栏目。\n")
         out.append(heading(2, "表样", "picture"))
         out.append(picture(lay))
         tx = taxonomy()
@@ -145,16 +172,21 @@ class FormPage:
                     others.append(col.number)
                 nodes = f"[{len(it.nodes)} 个问题类型（见表下）](#col-{first}-issues)"
             unit = t(col.unit or "") + (f"，{col.decimals} 位小数" if col.decimals else "")
+            codes = set(it.nodes) if it else set()
+            finders = [site.link("detector", d.name) for d in self.src.detectors
+                       if any(d.issue == c or d.issue.startswith(c + ".") for c in codes)
+                       and site.has("detector", d.name)]
             rows.append([
                 f'<span id="col-{col.number}"></span>{col.number}',
                 (t(g.label) + _rec(site, g.provenance)) if g else "",
                 t(col.label) + _rec(site, col.provenance)
-                + (f"<br><small>{t(col.label_note)}</small>" if col.label_note else ""),
+                + (f"<br><small>{note(col.label_note)}</small>" if col.label_note else ""),
                 _KIND_ZH.get(col.kind.value, t(col.kind.value)),
                 unit,
                 nodes,
+                how_to_fill(col.kind.value, t(col.unit or ""), col.decimals, finders, bool(codes)),
             ])
-        out.append(table(["栏次", "分组", "栏目", "类型", "单位", "对应问题类型"], rows))
+        out.append(table(["栏次", "分组", "栏目", "类型", "单位", "对应问题类型", "填表说明"], rows))
         for nodes, (number, label, others) in long_lists.items():
             same = f"（第 {'、'.join(map(str, others))} 栏同）" if others else ""
             out.append(heading(3, f"第 {number} 栏“{label}”{same}可填的问题类型", f"col-{number}-issues"))
@@ -171,7 +203,8 @@ class FormPage:
             rel = []
             for relation in lay.relations:
                 blank = "空白按 0 计" if relation.blank.value == "zero" else "有空白的行不检查"
-                rel.append([code(relation.text) + _rec(site, relation.provenance), blank, t(relation.note or "")])
+                rel.append([code(relation.text) + _rec(site, relation.provenance), blank,
+                            note(relation.note) if relation.note else ""])
             out.append("勾稽关系按显示的小数位取区间容差：保留两位小数的单元格代表 ±0.005 的区间，"
                        "只有区间无法相交时才判为不平。\n\n")
             out.append(table(["关系（栏次）", "空白处理", "说明"], rel))
@@ -179,22 +212,32 @@ class FormPage:
             out.append(heading(2, "填表说明（原文）", "notes"))
             out.append("\n".join(f"{i}. {t(n)}" for i, n in enumerate(lay.notes, start=1)) + "\n")
         if lay.remarks:
-            out.append(heading(2, "维护者说明", "remarks"))
-            out.append("\n".join(f"- {t(n)}" for n in lay.remarks) + "\n")
-        out.append(f"\n<small>供脚本使用的表式代码：{code(lay.id)}"
-                   f"（例如 <code>subsidy-rules forms validate {_h(lay.id)} 各单位.xlsx</code>）</small>\n")
+            out.append(heading(2, "本库说明", "remarks"))
+            out.append("\n".join(f"- {note(n)}" for n in lay.remarks) + "\n")
+        out.append(f"\n校验各单位报来的表：<code>subsidy-rules forms validate {_h(lay.id)} 各单位.xlsx</code>\n")
+        out.append(code_line("表式", lay.id))
         return "".join(out)
 
 
-def entries() -> Sequence[Entry]:
-    return [Entry(key=fid, title=layout(fid).title, render=FormPage(layout(fid)), summary=layout(fid).attachment or "")
-            for fid in FORM_IDS]
+def make(src: Sources) -> PageKind:
+    def entries() -> Sequence[Entry]:
+        out = []
+        for fid in FORM_IDS:
+            lay = layout(fid)
+            summary = "、".join(x for x in (lay.issuer or "", lay.attachment or "") if x)
+            out.append(Entry(key=fid, title=lay.title, render=FormPage(lay, src),
+                             summary=f"{summary}：{lay.title}" if summary else lay.title))
+        return out
+
+    return PageKind(
+        id="form",
+        folder="forms",
+        title_zh="统计表式",
+        intro_zh="各专项治理的统计表：表样、栏次、填表说明、勾稽关系，空白模板可下载。表头与原文逐字一致；"
+                 "原文丢失、由本库重构的标为“重构”。",
+        entries=entries,
+    )
 
 
-KIND = PageKind(
-    id="form",
-    folder="forms",
-    title_zh="统计表式",
-    intro_zh="各专项治理的统计表：表样、栏次、勾稽关系和填表说明。表头与原文逐字一致；原文丢失、由维护者重构的标为“重构”。",
-    entries=entries,
-)
+#: The kind without detectors (the 填表说明 then names none); the site uses :func:`make`.
+KIND = make(Sources())

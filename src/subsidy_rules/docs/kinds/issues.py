@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from subsidy_rules.core.provenance import Provenance
-from subsidy_rules.docs.md import code, heading, t, table
-from subsidy_rules.docs.model import Caveat, Entry, PageKind, Site
+from subsidy_rules.docs.md import code_line, english, heading, t, table
+from subsidy_rules.docs.model import Caveat, Entry, PageKind, Site, article_text
 from subsidy_rules.docs.sources import Sources
 from subsidy_rules.issues import IssueType, taxonomy
 from subsidy_rules.issues.model import SourceKind
@@ -30,9 +30,9 @@ class IssuePage:
         if trail:
             out.append("上级分类：" + " › ".join(trail) + "\n\n")
         if n.name_provenance is Provenance.RECONSTRUCTED:
-            out.append(f"名称：{_name(site, n)}（原文没有这个名称，由维护者根据原文内容拟定）\n\n")
+            out.append(f"名称：{_name(site, n)}（原文没有这个名称，由本库根据原文内容拟定）\n\n")
         out.append(f"{t(n.definition_zh)}\n\n")
-        out.append(f'<span class="sr-en" lang="en">{t(n.name_en)} — {t(n.definition_en)}</span>\n\n')
+        out.append(english(n.name_en, n.definition_en) + "\n\n")
         out.append(table(["项目", "内容"], [
             ["类别", t(n.kind.name_zh)],
             ["计量", t(n.measure.name_zh)],
@@ -61,11 +61,15 @@ class IssuePage:
                              site.link("form", source_id, f"第 {col} 栏", anchor=f"col-{col}"),
                              t(item.label_zh) + rec])
             else:
-                where = t(item.article) if item.article else f"第 {t(item.key)} 项"
-                head = cw.citation.document_number or cw.title_zh
+                where = t(article_text(item.article)) if item.article else f"第 {t(item.key)} 项"
+                number = cw.citation.document_number
+                head = number or cw.title_zh
                 doc = site.link("document", cw.citation.document_key, head) if site.has(
                     "document", cw.citation.document_key) else t(head)
-                lists.append(f"- {doc}（{t(cw.title_zh)}）{where}：“{t(item.label_zh)}”{rec}")
+                # The list's title beside the document number; without a number the title is the
+                # link text already (it was printed twice).
+                named = f"{doc}（{t(cw.title_zh)}）" if number else doc
+                lists.append(f"- {named} {where}：“{t(item.label_zh)}”{rec}")
         out.append(table(["表式", "栏次", "栏目"], rows) if rows else "没有表式的栏目填报这一问题类型。\n")
         if lists:
             out.append("\n各专项治理方案中对应的条目：\n\n" + "\n".join(lists) + "\n")
@@ -74,7 +78,7 @@ class IssuePage:
         found = [d.name for d in self.src.detectors if d.issue == n.code]
         out.append("\n".join(f"- {site.link('detector', d)}" for d in found) + "\n" if found
                    else "目前没有从台账自动发现这一问题的核查规则，需人工核查。\n")
-        out.append(f"\n<small>供脚本使用的问题类型代码：{code(n.code)}</small>\n")
+        out.append(code_line("问题类型", n.code))
         return "".join(out)
 
 
@@ -102,7 +106,7 @@ def make(src: Sources) -> PageKind:
         id="issue",
         folder="issues",
         title_zh="问题类型",
-        intro_zh="统一的问题分类：一次归类，可在任一专项治理的表式上填报。原文用语逐字引用；由维护者拟定的名称标为“重构”。",
+        intro_zh="统一的问题分类：一次归类，可在任一专项治理的表式上填报。原文用语逐字引用；由本库拟定的名称标为“重构”。",
         entries=entries,
         index=index,
     )

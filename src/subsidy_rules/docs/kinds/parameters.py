@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import timedelta
 
 from subsidy_rules.core.errors import NoValueInForceError, UnknownCodeError
-from subsidy_rules.docs.labels import COUNTED, with_unit
-from subsidy_rules.docs.md import code, heading, t, table
+from subsidy_rules.docs.labels import COUNTED, note, readable, with_unit
+from subsidy_rules.docs.md import code_line, english, heading, t, table
 from subsidy_rules.docs.model import Caveat, Entry, PageKind, Site
 from subsidy_rules.docs.sources import Sources
 from subsidy_rules.parameters import PACKAGED_LAYERS, DatedValue, Parameter, jurisdiction, packaged_layer
@@ -39,10 +40,13 @@ def today_value(site: Site, pid: str, layer_id: str) -> str:
     try:
         r = jurisdiction(layer_id).resolve(pid, site.today)
     except UnknownCodeError:
-        return "本层未定义，由地方规定（见参数页）"
+        return "全国未统一规定，由地方规定（见参数页）" if layer_id == "national" else "本地区未规定"
     except NoValueInForceError:
         return "今日无有效取值"
-    return with_unit(r.value, r.unit) + _placeholder_mark(site, pid, r.layer)
+    shown = with_unit(r.value, r.unit)
+    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", shown):
+        shown = _d(shown)  # a date is never broken at its hyphens
+    return shown + _placeholder_mark(site, pid, r.layer)
 
 
 def _placeholder_mark(site: Site, pid: str, layer_id: str) -> str:
@@ -72,15 +76,16 @@ class ParameterPage:
     def __call__(self, site: Site) -> str:
         defs = definitions(self.pid)
         first = defs[0][1]
-        out = [f"{small_en(t(first.description_en))}\n\n"]
-        out.append(table(["项目", "内容"], [
+        out = [table(["项目", "内容"], [
             ["单位", t(first.unit) or "—"],
             ["取值类型", _KIND_ZH.get(first.kind.value, t(first.kind.value))],
-            ["定义所在层级", "、".join(t(packaged_layer(lid).name_zh) for lid, _ in defs)],
-        ]))
+            ["规定所在地区", "、".join(_layer_zh(lid) for lid, _ in defs)],
+        ])]
+        out.append("\n" + english(first.description_en) + "\n")
 
         out.append(heading(2, f"今日适用的取值（{site.today.isoformat()}）", "today"))
-        out.append("各地区按“全国 → 省 → 市 → 区”逐层叠加：地方值自其生效之日起覆盖上级值，之前仍适用上级值。\n\n")
+        out.append("各地区先适用全国统一规定，再按“省 → 市 → 区”适用地方规定：地方规定自其生效之日起取代上级规定，"
+                   "之前仍适用上级规定。\n\n")
         rows = []
         for lid in PACKAGED_LAYERS:
             chain = jurisdiction(lid)
@@ -95,29 +100,28 @@ class ParameterPage:
             rows.append([
                 t(packaged_layer(lid).name_zh),
                 f"**{with_unit(r.value, r.unit)}**" + _placeholder_mark(site, self.pid, r.layer),
-                f"{t(packaged_layer(r.layer).name_zh)}，{r.effective_from.isoformat()} 起",
+                f"{_layer_zh(r.layer)}，{_d(r.effective_from.isoformat())} 起",
                 site.cite(r.citation, quote=False) + ("" if r.confirmed or not r.citation.confirmed
                                                       else site.status(False)),
             ])
         out.append(table(["地区", "今日取值", "来自", "依据"], rows))
 
-        out.append(heading(2, "各层取值历史（新在前）", "history"))
+        out.append(heading(2, "各地规定的取值历史（新在前）", "history"))
         for lid, param in defs:
-            layer = packaged_layer(lid)
-            out.append(heading(3, t(layer.name_zh), f"history-{lid}"))
+            out.append(heading(3, _layer_zh(lid), f"history-{lid}"))
             hrows = []
             for v, period in periods(param):
                 mark = site.caveat(Caveat.PLACEHOLDER) if is_placeholder(v) else ""
-                value = "（本层自此终止）" if v.ends else with_unit(v.value, param.unit)
-                note = f"<br>{small_en(t(v.note))}" if v.note else ""
+                value = "（本地规定自此终止）" if v.ends else with_unit(v.value, param.unit)
+                shown_note = f"<br>{note(v.note)}" if v.note else ""
                 if v.anchor:
-                    note += f"<br>生效日期取自参数 {site.link_or_text('parameter', v.anchor)}（各地可不同）"
+                    shown_note += f"<br>生效日期取自参数 {site.link_or_text('parameter', v.anchor)}（各地可不同）"
                 hrows.append([
-                    t(period),
+                    _d(period),
                     value + (" " + mark if mark else ""),
                     site.cite(v.citation, quote=False) + ("" if v.confirmed or not v.citation.confirmed
                                                           else site.status(False)),
-                    (f"“{t(v.citation.quote)}”" if v.citation.quote else "") + note,
+                    (f"“{t(v.citation.quote)}”" if v.citation.quote else "") + shown_note,
                 ])
             out.append(table(["有效期", "取值", "依据文件", "原文摘录 / 说明"], hrows))
 
@@ -125,12 +129,39 @@ class ParameterPage:
         users = [k for k, spec in self.src.rules.items() if self.pid in spec.parameters]
         out.append("\n".join(f"- {site.link('rule', k)}" for k in users) + "\n" if users
                    else "本库的享受条件规则目前不读取本参数。\n")
-        out.append(f"\n<small>供脚本和本地参数层文件使用的参数代码：{code(self.pid)}</small>\n")
+        out.append(code_line("参数，供脚本和本地参数层文件使用", self.pid))
         return "".join(out)
 
 
-def small_en(text: str) -> str:
-    return f'<span class="sr-en" lang="en">{text}</span>'
+def _layer_zh(lid: str) -> str:
+    """A layer as officers say it: 全国统一规定, or the place's name (its 地方规定)."""
+    return "全国统一规定" if lid == "national" else t(packaged_layer(lid).name_zh) + "规定"
+
+
+def _d(text: str) -> str:
+    """Dates (or a period of dates) that must not break across lines."""
+    return f'<span class="sr-date">{t(text)}</span>'
+
+
+def index(site: Site) -> str:
+    """The parameters index: each parameter's value in force today in every jurisdiction, grouped."""
+    layers = list(PACKAGED_LAYERS)
+    out = [f"下表为 **{site.today.isoformat()}** 各地区适用的取值（地区先适用全国统一规定，再适用本地规定）；"
+           "比例以百分数表示，分数写在括号里。点参数名称看取值历史和依据。\n"]
+    groups: dict[str, list[str]] = {}
+    for pid in _ids():
+        groups.setdefault(_GROUPS.get(pid.split(".")[0], "其他"), []).append(pid)
+    heads = ["参数"] + [("全国" if lid == "national" else t(packaged_layer(lid).name_zh)) for lid in layers]
+    for n, (group, pids) in enumerate(groups.items(), start=1):
+        out.append(heading(2, t(group), f"g{n}"))
+        rows = []
+        for pid in pids:
+            cells = [site.link("parameter", pid)]
+            for lid in layers:
+                cells.append(today_value(site, pid, lid))
+            rows.append(cells)
+        out.append(table(heads, rows))
+    return "".join(out)
 
 
 def value_phrases(param: Parameter) -> tuple[str, ...]:
@@ -175,9 +206,9 @@ def make(src: Sources) -> PageKind:
             cites = tuple(v.citation for _, p in defs for v in p.values)
             out.append(Entry(
                 key=pid,
-                title=defs[0][1].description_zh,
+                title=readable(defs[0][1].description_zh),
                 render=ParameterPage(pid, src),
-                summary=pid,
+                summary=readable(defs[0][1].description_zh),
                 citations=cites,
                 group=_GROUPS.get(pid.split(".")[0], "其他"),
                 keywords=tuple(dict.fromkeys(k for _, p in defs for k in value_phrases(p))),
@@ -188,6 +219,7 @@ def make(src: Sources) -> PageKind:
         id="parameter",
         folder="parameters",
         title_zh="政策参数",
-        intro_zh="金额、比例、期限等由政策规定的数值。案件按其所属日期适用当时有效的取值；地方层自其生效之日起覆盖上级层。",
+        intro_zh="金额、比例、期限等由政策规定的数值。案件按其所属日期适用当时有效的取值；地方规定自其生效之日起取代上级规定。",
         entries=entries,
+        index=index,
     )

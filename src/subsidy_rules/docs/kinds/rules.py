@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from subsidy_rules.docs.kinds.parameters import today_value
-from subsidy_rules.docs.md import code, heading, t, table
+from subsidy_rules.docs.md import code_line, english, heading, t, table
 from subsidy_rules.docs.model import Entry, PageKind, Site
 from subsidy_rules.docs.sources import RuleSpecLike, Sources, cites, texts
 
@@ -17,6 +18,25 @@ def _event_text(event: object) -> str:
     if getattr(event, "modelled", True) is False:
         return shown + "（本库不判断，需人工核查；见下方局限）"
     return shown
+
+
+_PARAM_ID = re.compile(r"\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b")
+
+
+def with_parameter_names(site: Site, text: str) -> str:
+    """Rule text with each parameter code as its page (Chinese title), never the raw code in the reading text."""
+    out = []
+    last = 0
+    for m in _PARAM_ID.finditer(text):
+        out.append(t(text[last:m.start()]))
+        pid = m.group(0)
+        if site.has("parameter", pid):
+            out.append("参数“" + site.link("parameter", pid) + "”")
+        else:
+            out.append(f'本地参数层中设定的相应参数<small class="sr-code">（代码 <code>{t(pid)}</code>）</small>')
+        last = m.end()
+    out.append(t(text[last:]))
+    return "".join(out)
 
 
 class RulePage:
@@ -32,18 +52,17 @@ class RulePage:
         out.append(heading(2, "条件", "conditions"))
         for n, cond in enumerate(spec.conditions, start=1):
             out.append(heading(3, f"{n}. {t(cond.text_zh)}", f"c-{cond.id}"))
-            out.append(f'<span class="sr-en" lang="en">{t(cond.text_en)}</span>\n\n')
+            out.append(english(cond.text_en) + "\n\n")
             basis = cites(cond.basis)
             check = cites(cond.checkpoint)
             out.append("- **依据**：" + ("；".join(site.cite(c) for c in basis) if basis else "（未列依据）") + "\n")
             checked = "；".join(site.cite(c) for c in check) if check else "（无专项治理文件提及）"
             out.append(f"- **核查要点**：{checked}\n")
-            out.append(f"- 条件代码：{code(cond.id)}\n")
         out.append(heading(2, "所用政策参数", "parameters"))
         rows = [[site.link_or_text("parameter", pid), today_value(site, pid, "national") if site.has("parameter", pid)
                  else "—"] for pid in spec.parameters]
-        out.append(f"今日（{site.today.isoformat()}）全国层的取值；地方取值见各参数页。\n\n")
-        out.append(table(["参数", "今日取值（全国）"], rows))
+        out.append(f"今日（{site.today.isoformat()}）按全国统一规定的取值；各地取值见各参数页。\n\n")
+        out.append(table(["参数", "今日取值（全国统一规定）"], rows))
         excluded = list(spec.excludes)
         if excluded:
             out.append(heading(2, "不得同时享受的项目", "excludes"))
@@ -55,10 +74,12 @@ class RulePage:
         out.append(heading(2, "局限（本规则没有判断的情形）", "limitations"))
         lim_zh = texts(spec.limitations_zh)
         lim_en = texts(spec.limitations_en)
-        out.append("\n".join(f"- {t(x)}" for x in lim_zh) + "\n" if lim_zh else "（未列局限。）\n")
+        out.append("\n".join(f"- {with_parameter_names(site, x)}" for x in lim_zh) + "\n" if lim_zh
+                   else "（未列局限。）\n")
         if lim_en:
-            out.append("\n" + "\n".join(f'- <span class="sr-en" lang="en">{t(x)}</span>' for x in lim_en) + "\n")
-        out.append(f"\n<small>供脚本使用的规则代码：{code(self.key)}</small>\n")
+            out.append("\n" + english(*lim_en) + "\n")
+        out.append(code_line("规则", self.key))
+        out.append(code_line("各条件，依次", *(cond.id for cond in spec.conditions)))
         return "".join(out)
 
 
@@ -68,7 +89,8 @@ def make(src: Sources) -> PageKind:
         for key, spec in src.rules.items():
             cs = tuple(c for cond in spec.conditions for c in (*cites(cond.basis), *cites(cond.checkpoint)))
             out.append(Entry(key=key, title=spec.name_zh, render=RulePage(key, spec), citations=cs,
-                             summary=f"{len(spec.conditions)} 项条件", boost=1.5))
+                             summary=f"{spec.name_zh}的享受条件：{len(spec.conditions)} 项，按判定顺序列出，"
+                             "每项附依据和核查要点", boost=1.5))
         return out
 
     return PageKind(
