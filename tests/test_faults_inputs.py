@@ -21,11 +21,9 @@ from hypothesis import strategies as st
 
 import subsidy_rules.cli.docs as docs_cli
 from subsidy_rules.cli import _signals, cli
-from subsidy_rules.core import interrupts
+from subsidy_rules.core import files, interrupts
 from subsidy_rules.core.datafile import load_toml
 from subsidy_rules.core.errors import DataFileError
-from subsidy_rules.core.problem import FIELD_LIMIT, Problem
-from subsidy_rules.core import files
 from subsidy_rules.core.files import (
     atomic_path,
     atomic_write_text,
@@ -34,6 +32,7 @@ from subsidy_rules.core.files import (
     read_stdin_bytes,
     staged_directory,
 )
+from subsidy_rules.core.problem import FIELD_LIMIT, Problem
 from subsidy_rules.issues.audit import workdays
 from subsidy_rules.issues.audit.sample import generate
 

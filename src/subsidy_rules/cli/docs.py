@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from subsidy_rules.cli._common import emit_json, format_option, output_option
-from subsidy_rules.docs import build_site
 from subsidy_rules.core.files import staged_directory
+from subsidy_rules.docs import build_site
 
 
 @click.group()

@@ -22,12 +22,12 @@ from typing import Any
 import click
 
 from subsidy_rules.cli._common import EXIT_OK, EXIT_PROBLEMS, emit_json, fail, format_option, output_option
+from subsidy_rules.core.files import atomic_write_bytes, check_extension, guard_input, refuse_same_path
 from subsidy_rules.forms import batch
 from subsidy_rules.forms.loader import FORM_IDS, layout, load_layout
 from subsidy_rules.forms.model import FormLayout
 from subsidy_rules.forms.problems import FileReport, Problem
 from subsidy_rules.forms.template import render
-from subsidy_rules.core.files import atomic_write_bytes, check_extension, guard_input, refuse_same_path
 from subsidy_rules.io.json import to_json
 from subsidy_rules.io.text import table
 

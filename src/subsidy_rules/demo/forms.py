@@ -37,11 +37,11 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 
+from subsidy_rules.core.files import atomic_write_bytes
 from subsidy_rules.forms import FORM_IDS, FormData, aggregate, layout, render, report_of, validate_files
 from subsidy_rules.forms.book import NUMBER, open_book
 from subsidy_rules.forms.geometry import Geometry
 from subsidy_rules.forms.safety import Limits
-from subsidy_rules.core.files import atomic_write_bytes
 from subsidy_rules.io.json import dumps, to_json
 
 FORM = "wuhan-2022-problem-stats"

@@ -53,9 +53,9 @@ from cattrs.errors import ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from subsidy_rules.core.errors import DataFileError
+from subsidy_rules.core.files import atomic_write_text
 from subsidy_rules.core.month import Month
 from subsidy_rules.core.problem import Place, Problem
-from subsidy_rules.core.files import atomic_write_text
 from subsidy_rules.parameters.model import DatedValue, NewerBelow, Parameter, ParamKind, ParamValue, Resolved
 from subsidy_rules.parameters.values import ValueFormatError, check_range, parse_value, value_text
 
