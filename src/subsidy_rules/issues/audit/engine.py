@@ -32,7 +32,7 @@ from subsidy_rules.core.problem import Place, Problem
 from subsidy_rules.issues.audit import workdays
 from subsidy_rules.issues.audit.detectors import EXPRESSIONS, Context, DetectorSpec, detectors
 from subsidy_rules.issues.audit.inputs import InputError, Loaded, load
-from subsidy_rules.issues.audit.schema import ROSTERS
+from subsidy_rules.issues.audit.schema import ROSTERS, missing_columns
 from subsidy_rules.issues.model import Finding, finding_id
 from subsidy_rules.parameters import ParameterSet, parameter_set
 from subsidy_rules.programs.catalogue import catalogue
@@ -608,6 +608,10 @@ def audit(
             missing = [k for k in spec.needs if k not in present]
             if missing:
                 runs.append(DetectorRun(spec.name, False, "needs " + ", ".join(missing)))
+                continue
+            absent = missing_columns(spec.name, loaded[0].fields)  # issue 15: an optional column absent
+            if absent:
+                runs.append(DetectorRun(spec.name, False, "no " + "/".join(absent) + " column"))
                 continue
             ts = time.perf_counter()
             expr = EXPRESSIONS[spec.name](ctx)

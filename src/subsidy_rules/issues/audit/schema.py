@@ -98,8 +98,25 @@ LEDGER = Kind(
         Field("approved_on", "审核日期", FieldType.DATE),
         Field("accepted_by", "受理人"),
         Field("approved_by", "审核人"),
+        Field("reverses", "原流水号"),  # the payment a reversal (冲正, a negative amount) reverses
     ),
 )
+
+#: detector -> the optional ledger fields it cannot run without (absent column: "not run: no … column")
+DETECTOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "not-one-card": ("channel",),
+    "person-many-accounts": ("account",),
+    "account-many-persons": ("account",),
+    "late-payment": ("applied_on",),
+    "accept-and-approve": ("accepted_by", "approved_by"),
+    "date-order": ("approved_on",),
+}
+
+
+def missing_columns(detector: str, found: frozenset[str] | set[str]) -> tuple[str, ...]:
+    """The Chinese headers of the ledger columns ``detector`` needs and the ledger lacks."""
+    zh = {f.name: f.name_zh for f in LEDGER.fields}
+    return tuple(zh[c] for c in DETECTOR_COLUMNS.get(detector, ()) if c not in found)
 
 ROSTERS: dict[str, Kind] = {
     k.kind: k
