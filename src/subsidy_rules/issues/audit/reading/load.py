@@ -467,17 +467,18 @@ def _period_warnings(
     if period is None or "period" not in texts:
         return []
     text = texts["period"]
+    pid = texts.get("payment_id", "NULL")
     rows = con.execute(
-        f"SELECT __line, __sheet, {text} FROM {ri.view} WHERE {minus} AND {text} IS NOT NULL AND {period} IS NULL "
+        f"SELECT __line, __sheet, {text}, {pid} FROM {ri.view} WHERE {minus} AND {text} IS NOT NULL AND {period} IS NULL "
         f"ORDER BY __row LIMIT {MAX_LISTED}"
     ).fetchall()
     return [
         Problem.make(
             "audit-period-fallback",
-            place=Place(file=path, sheet=s, line=ln, field=ri.headers["period"]),
+            place=Place(file=path, sheet=s, line=ln, field=ri.headers["period"], record=r),
             value=v,
         )
-        for ln, s, v in rows
+        for ln, s, v, r in rows
     ]
 
 
