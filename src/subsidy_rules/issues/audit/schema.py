@@ -105,7 +105,7 @@ LEDGER = Kind(
 #: detector -> the optional ledger fields it cannot run without (absent column: "not run: no … column")
 DETECTOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "not-one-card": ("channel",),
-    "person-many-accounts": ("account",),
+    "person-many-accounts": ("account", "channel"),  # the social-security card is told by the channel
     "account-many-persons": ("account",),
     "late-payment": ("applied_on",),
     "accept-and-approve": ("accepted_by", "approved_by"),
