@@ -78,5 +78,7 @@ def test_each_export_variant_gives_the_clean_leads_or_is_refused_with_what_to_fi
         assert code in codes, codes
     if "sheets_read" in expect:
         assert list(result.inputs[0].sheets_read) == expect["sheets_read"]
-        assert result.inputs[0].sheets_skipped == (("说明", "表头缺少流水号、发放单位、项目名称、身份证号、发放金额、发放日期"),)
+        assert result.inputs[0].sheets_skipped == (
+            ("说明", "表头缺少流水号、发放单位、项目名称、身份证号、发放金额、发放日期"),
+        )
     assert result.payments > 0

@@ -19,7 +19,7 @@ AS_OF = ["--as-of", "2025-12-31"]
 def _hostile(tmp: Path) -> Path:
     rows, _ = build(4)
     for i, r in enumerate(rows["ledger"]):
-        r["name"] = ["=HYPERLINK(\"http://x\",\"点\")", "+1+1", "-2", "@SUM(A1)", "\t=1", "\r=1"][i % 6] + "\x01\x1b\x0b"
+        r["name"] = ['=HYPERLINK("http://x","点")', "+1+1", "-2", "@SUM(A1)", "\t=1", "\r=1"][i % 6] + "\x01\x1b\x0b"
         r["unit"] = "=江汉区" if i % 2 else "江汉区\x01"
     return write(rows, tmp / "in")["ledger"]
 
@@ -59,7 +59,14 @@ def test_the_safe_text_helper_escapes_control_characters_and_says_which_text_is_
 
 def test_one_normalisation_folds_ids_as_offices_pad_them() -> None:
     number = "42010319780101100X"
-    for shown in ("\t" + number, "'" + number, f'="{number}"', "４２０１０３１９７８０１０１１００Ｘ", number.lower(), "\u00a0" + number + "\u3000"):
+    for shown in (
+        "\t" + number,
+        "'" + number,
+        f'="{number}"',
+        "４２０１０３１９７８０１０１１００Ｘ",
+        number.lower(),
+        "\u00a0" + number + "\u3000",
+    ):
         assert normalise_id(shown) == number
     assert upgrade_15("420103780101100") == "420103197801011004"
     assert upgrade_15("420103781301100") is None
@@ -68,7 +75,9 @@ def test_one_normalisation_folds_ids_as_offices_pad_them() -> None:
 def test_an_output_folder_holding_an_input_is_refused_before_anything_is_written(tmp_path: Path) -> None:
     ledger = _hostile(tmp_path)
     before = ledger.read_bytes()
-    result = CliRunner().invoke(cli, ["audit", "run", str(ledger), *AS_OF, "-o", str(ledger.parent), "--format", "json"])
+    result = CliRunner().invoke(
+        cli, ["audit", "run", str(ledger), *AS_OF, "-o", str(ledger.parent), "--format", "json"]
+    )
     assert result.exit_code == 2 and json.loads(result.stdout)["error"]["code"] == "audit-output-holds-input"
     assert ledger.read_bytes() == before and not (ledger.parent / "findings.xlsx").exists()
 

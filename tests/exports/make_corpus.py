@@ -59,10 +59,16 @@ def table(kind: str, items: list[dict[str, Any]], headers: dict[str, str] | None
 def write_csv(path: Path, rows: Rows, sep: str = ",", encoding: str = "utf-8-sig") -> None:
     buf = io.StringIO()
     csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(buf.getvalue().encode(encoding) if encoding != "utf-16" else codecs.BOM_UTF16_LE + buf.getvalue().encode("utf-16-le"))
+    path.write_bytes(
+        buf.getvalue().encode(encoding)
+        if encoding != "utf-16"
+        else codecs.BOM_UTF16_LE + buf.getvalue().encode("utf-16-le")
+    )
 
 
-def write_xlsx(path: Path, sheets: Sequence[tuple[str, Rows]], merges: Sequence[tuple[str, str]] = (), raw: bool = False) -> None:
+def write_xlsx(
+    path: Path, sheets: Sequence[tuple[str, Rows]], merges: Sequence[tuple[str, str]] = (), raw: bool = False
+) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -93,7 +99,9 @@ def _fix_zip_time(path: Path) -> None:
             if item.filename == "docProps/core.xml":
                 import re
 
-                body = re.sub(rb"<dcterms:(created|modified)([^>]*)>[^<]*<", rb"<dcterms:\1\2>2025-01-01T00:00:00Z<", body)
+                body = re.sub(
+                    rb"<dcterms:(created|modified)([^>]*)>[^<]*<", rb"<dcterms:\1\2>2025-01-01T00:00:00Z<", body
+                )
             info = zipfile.ZipInfo(item.filename, date_time=(2025, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(info, body)
@@ -119,13 +127,15 @@ def write_ods(path: Path, rows: Rows) -> None:
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        '<office:body><office:spreadsheet><table:table table:name="台账">' + "".join(cells)
+        '<office:body><office:spreadsheet><table:table table:name="台账">'
+        + "".join(cells)
         + "</table:table></office:spreadsheet></office:body></office:document-content>"
     )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
         'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
     )
     with zipfile.ZipFile(path, "w") as z:
@@ -139,8 +149,11 @@ def write_ods(path: Path, rows: Rows) -> None:
 # -- the variants ---------------------------------------------------------------------------------
 
 TITLE = [["江汉区就业补助资金发放台账"], ["填报单位：江汉区人社局", "", "", "", "", "", "单位：元"]]
-PLANTED_DAYS = {person_id(PLANT_INDEX["late-payment"]), person_id(PLANT_INDEX["late-payment"] + 1),
-                person_id(PLANT_INDEX["date-order"])}
+PLANTED_DAYS = {
+    person_id(PLANT_INDEX["late-payment"]),
+    person_id(PLANT_INDEX["late-payment"] + 1),
+    person_id(PLANT_INDEX["date-order"]),
+}
 
 
 def clean() -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
@@ -178,10 +191,15 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
         same,
     )
     # 流水号 merged down over both header rows, the others grouped
-    merged_down = [["流水号", "基本信息", "", "", "", "", "发放信息", "", "", "", "", "", "", "", ""],
-                   ["", *base[0][1:]], *base[1:]]
+    merged_down = [
+        ["流水号", "基本信息", "", "", "", "", "发放信息", "", "", "", "", "", "", "", ""],
+        ["", *base[0][1:]],
+        *base[1:],
+    ]
     v["xlsx-header-merged-down"] = (
-        lambda d: write_xlsx(d / "ledger.xlsx", [("Sheet1", merged_down)], merges=[("Sheet1", "A1:A2"), ("Sheet1", "B1:F1")]),
+        lambda d: write_xlsx(
+            d / "ledger.xlsx", [("Sheet1", merged_down)], merges=[("Sheet1", "A1:A2"), ("Sheet1", "B1:F1")]
+        ),
         same,
     )
     note = [["填表说明"], ["本表由系统导出"]]
@@ -220,30 +238,56 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
     v["ods"] = (lambda d: write_ods(d / "ledger.ods", base), same)
     v["xlsx-named-csv-text"] = (lambda d: write_csv(d / "ledger.xlsx", base), same)
     v["parquet"] = (
-        lambda d: pq.write_table(pa.table({h: pa.array([r[j] or None for r in base[1:]], pa.string()) for j, h in enumerate(base[0])}), d / "ledger.parquet"),
+        lambda d: pq.write_table(
+            pa.table({h: pa.array([r[j] or None for r in base[1:]], pa.string()) for j, h in enumerate(base[0])}),
+            d / "ledger.parquet",
+        ),
         same,
     )
-    html = "<html><body><table>" + "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in base[:5]) + "</table></body></html>"
+    html = (
+        "<html><body><table>"
+        + "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in base[:5])
+        + "</table></body></html>"
+    )
     v["xls-that-is-a-web-page"] = (
         lambda d: (d / "ledger.xls").write_text(html, encoding="utf-8"),
         {"expect": "refused", "says": ["网页", "另存为"]},
     )
     synonyms = {
-        "payment_id": "业务流水号", "unit": "经办机构", "program": "补贴项目", "id_number": "公民身份号码", "name": "人员姓名",
-        "period": "所属期间", "amount": "金额(元)", "paid_on": "发放时间", "channel": "发放渠道", "account": "银行账号",
-        "bank": "开户行", "applied_on": "申请时间", "approved_on": "审核时间", "accepted_by": "经办人", "approved_by": "复核人",
+        "payment_id": "业务流水号",
+        "unit": "经办机构",
+        "program": "补贴项目",
+        "id_number": "公民身份号码",
+        "name": "人员姓名",
+        "period": "所属期间",
+        "amount": "金额(元)",
+        "paid_on": "发放时间",
+        "channel": "发放渠道",
+        "account": "银行账号",
+        "bank": "开户行",
+        "applied_on": "申请时间",
+        "approved_on": "审核时间",
+        "accepted_by": "经办人",
+        "approved_by": "复核人",
     }
     _, led = clean()
     v["csv-synonym-headers"] = (lambda d: write_csv(d / "ledger.csv", table("ledger", led, synonyms)), same)
     v["csv-wan-yuan-header"] = (
         lambda d: write_csv(
             d / "ledger.csv",
-            table("ledger", [{**r, "amount": (Decimal(str(r["amount"])) / 10000).normalize()} for r in led], {"amount": "发放金额（万元）"}),
+            table(
+                "ledger",
+                [{**r, "amount": (Decimal(str(r["amount"])) / 10000).normalize()} for r in led],
+                {"amount": "发放金额（万元）"},
+            ),
         ),
         same,
     )
     v["csv-yuan-amounts-below-one"] = (
-        lambda d: write_csv(d / "ledger.csv", table("ledger", [{**r, "amount": (Decimal(str(r["amount"])) / 10000).normalize()} for r in led])),
+        lambda d: write_csv(
+            d / "ledger.csv",
+            table("ledger", [{**r, "amount": (Decimal(str(r["amount"])) / 10000).normalize()} for r in led]),
+        ),
         {"expect": "refused", "says": ["发放金额", "万元"]},
     )
 
@@ -259,11 +303,35 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
         return str((d - date(1899, 12, 30)).days) if isinstance(d, date) else d
 
     v["csv-excel-serial-dates"] = (
-        lambda d: write_csv(d / "ledger.csv", map_ledger(lambda r: {**r, "paid_on": serial(r["paid_on"]), "applied_on": serial(r["applied_on"]), "approved_on": serial(r["approved_on"])})),
+        lambda d: write_csv(
+            d / "ledger.csv",
+            map_ledger(
+                lambda r: {
+                    **r,
+                    "paid_on": serial(r["paid_on"]),
+                    "applied_on": serial(r["applied_on"]),
+                    "approved_on": serial(r["approved_on"]),
+                }
+            ),
+        ),
         same,
     )
     v["xlsx-dates-lost-format"] = (
-        lambda d: write_xlsx(d / "ledger.xlsx", [("台账", map_ledger(lambda r: {**r, "paid_on": int(serial(r["paid_on"])) if isinstance(r["paid_on"], date) else r["paid_on"]}))], raw=True),
+        lambda d: write_xlsx(
+            d / "ledger.xlsx",
+            [
+                (
+                    "台账",
+                    map_ledger(
+                        lambda r: {
+                            **r,
+                            "paid_on": int(serial(r["paid_on"])) if isinstance(r["paid_on"], date) else r["paid_on"],
+                        }
+                    ),
+                )
+            ],
+            raw=True,
+        ),
         {"expect": "same"},
     )
 
@@ -287,14 +355,30 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
     fw = str.maketrans("0123456789", "０１２３４５６７８９")
     ai = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
     v["csv-full-width-and-arabic-indic-digits"] = (
-        lambda d: write_csv(d / "ledger.csv", map_ledger(lambda r: {**r, "amount": _text(r["amount"]).translate(fw), "paid_on": _text(r["paid_on"]).translate(ai)})),
+        lambda d: write_csv(
+            d / "ledger.csv",
+            map_ledger(
+                lambda r: {
+                    **r,
+                    "amount": _text(r["amount"]).translate(fw),
+                    "paid_on": _text(r["paid_on"]).translate(ai),
+                }
+            ),
+        ),
         same,
     )
 
     def pad(r: dict[str, Any]) -> dict[str, Any]:
         n = int(r["payment_id"][-2:]) if r["payment_id"][-2:].isdigit() else 0
         i = r["id_number"]
-        shown = ["\t" + i, "'" + i, f'="{i}"', i.translate(fw).replace("X", "Ｘ"), i.lower() + "\u3000", "\u00a0" + i + "\r"][n % 6]
+        shown = [
+            "\t" + i,
+            "'" + i,
+            f'="{i}"',
+            i.translate(fw).replace("X", "Ｘ"),
+            i.lower() + "\u3000",
+            "\u00a0" + i + "\r",
+        ][n % 6]
         return {**r, "id_number": shown}
 
     v["csv-ids-padded"] = (lambda d: write_csv(d / "ledger.csv", map_ledger(pad)), same)
@@ -327,7 +411,10 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
         {"expect": "refused", "says": ["请将身份证号列设为文本后重新导出"]},
     )
     v["csv-ids-that-were-numbers"] = (
-        lambda d: write_csv(d / "ledger.csv", [base[0], *[[*r[:3], (r[3][:15] + "000") if r[3][-1] != "X" else r[3], *r[4:]] for r in base[1:]]]),
+        lambda d: write_csv(
+            d / "ledger.csv",
+            [base[0], *[[*r[:3], (r[3][:15] + "000") if r[3][-1] != "X" else r[3], *r[4:]] for r in base[1:]]],
+        ),
         {"expect": "refused", "says": ["请将身份证号列设为文本后重新导出"]},
     )
 
@@ -335,7 +422,13 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
         n = int(r["payment_id"][-1]) if r["payment_id"][-1].isdigit() else 0
         p = r["program"]
         if p == "flexible-employment-si-subsidy" or p == "灵活就业社会保险补贴":
-            p = ["灵活就业社保补贴", "灵活就业人员社保补贴", " 灵活就业社会保险补贴 ", "灵活就业社会保险补贴", "flexible-employment-si-subsidy"][n % 5]
+            p = [
+                "灵活就业社保补贴",
+                "灵活就业人员社保补贴",
+                " 灵活就业社会保险补贴 ",
+                "灵活就业社会保险补贴",
+                "flexible-employment-si-subsidy",
+            ][n % 5]
         return {**r, "program": p}
 
     v["csv-program-short-names"] = (lambda d: write_csv(d / "ledger.csv", map_ledger(names)), same)
@@ -343,18 +436,15 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
     clean_person = person_id(24)
 
     def with_reversals(rows: Rows) -> Rows:
-        head = [*rows[0], "原流水号"]
-        out = [head]
+        out = [[*rows[0], "原流水号"]]
         for r in rows[1:]:
             out.append([*r, ""])
             if r[3] == clean_person and r[5] == "2025-02":
-                out.append([r[0] + "R", *r[1:7], r[7], *r[8:], ""][: len(head) - 1] + [""])
-                out[-2][0] = r[0]
-                # a duplicate paid by mistake, then reversed by reference to it
-                out[-1] = [r[0] + "D", *r[1:], ""]
+                # a payment made twice by mistake, then reversed by reference to it
+                out.append([r[0] + "D", *r[1:], ""])
                 out.append([r[0] + "C", *r[1:6], "-" + r[6], *r[7:], r[0] + "D"])
             if r[3] == clean_person and r[5] == "2025-03":
-                # a duplicate and a reversal without reference: netted by person, program and period
+                # made twice, reversed without a reference: netted by person, program and period
                 out.append([r[0] + "E", *r[1:], ""])
                 out.append([r[0] + "F", *r[1:6], "-" + r[6], *r[7:], ""])
         return out
@@ -362,7 +452,11 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
     v["csv-reversals-net-duplicates"] = (lambda d: write_csv(d / "ledger.csv", with_reversals(base)), same)
     v["csv-no-channel-column"] = (
         lambda d: write_csv(d / "ledger.csv", [[c for j, c in enumerate(r) if j != 8] for r in base]),
-        {"expect": "same", "except": ["not-one-card", "person-many-accounts"], "not_run": {"not-one-card": "发放方式", "person-many-accounts": "发放方式"}},
+        {
+            "expect": "same",
+            "except": ["not-one-card", "person-many-accounts"],
+            "not_run": {"not-one-card": "发放方式", "person-many-accounts": "发放方式"},
+        },
     )
     v["csv-missing-amount-column"] = (
         lambda d: write_csv(d / "ledger.csv", [[c for j, c in enumerate(r) if j != 6] for r in base]),
@@ -372,44 +466,91 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
         lambda d: write_csv(d / "ledger.csv", [["payment_id", *base[0]], *[[r[0], *r] for r in base[1:]]]),
         {"expect": "refused", "says": ["payment_id", "流水号", "两列"]},
     )
-    v["csv-empty-ledger"] = (lambda d: write_csv(d / "ledger.csv", [base[0]]), {"expect": "refused", "says": ["没有数据行"]})
+    v["csv-empty-ledger"] = (
+        lambda d: write_csv(d / "ledger.csv", [base[0]]),
+        {"expect": "refused", "says": ["没有数据行"]},
+    )
     v["csv-every-row-rejected"] = (
         lambda d: write_csv(d / "ledger.csv", [base[0], *[[*r[:7], "不详", *r[8:]] for r in base[1:]]]),
         {"expect": "refused", "says": ["全部未纳入核查"]},
     )
     v["csv-control-characters"] = (
-        lambda d: write_csv(d / "ledger.csv", map_ledger(lambda r: {**r, "name": (r["name"] or "") + "\x01\x1b[31m\x0b", "bank": "=HYPERLINK(\"http://x\")"})),
+        lambda d: write_csv(
+            d / "ledger.csv",
+            map_ledger(
+                lambda r: {**r, "name": (r["name"] or "") + "\x01\x1b[31m\x0b", "bank": '=HYPERLINK("http://x")'}
+            ),
+        ),
         same,
     )
     v["csv-no-end-date-placeholder"] = (
-        lambda d: write_csv(d / "ledger.csv", map_ledger(lambda r: {**r, "approved_on": "9999-12-31"} if r["id_number"] == clean_person and r["period"] == "2025-05" else r)),
+        lambda d: write_csv(
+            d / "ledger.csv",
+            map_ledger(
+                lambda r: (
+                    {**r, "approved_on": "9999-12-31"}
+                    if r["id_number"] == clean_person and r["period"] == "2025-05"
+                    else r
+                )
+            ),
+        ),
         {"expect": "same", "problems": ["audit-implausible-date"]},
     )
 
     # -- rosters: written beside the clean ledger; each replaces one clean roster
     rows, _ = clean()
     v["roster-deaths-xlsx-title-and-synonyms"] = (
-        lambda d: write_xlsx(d / "deaths.xlsx", [("死亡名册", [["死亡人员名单"], *table("deaths", rows["deaths"], {"id_number": "身份证号码", "died_on": "死亡时间"})])]),
+        lambda d: write_xlsx(
+            d / "deaths.xlsx",
+            [
+                (
+                    "死亡名册",
+                    [
+                        ["死亡人员名单"],
+                        *table("deaths", rows["deaths"], {"id_number": "身份证号码", "died_on": "死亡时间"}),
+                    ],
+                )
+            ],
+        ),
         {"expect": "same", "roster": "deaths"},
     )
     v["roster-pensions-gbk-synonyms"] = (
-        lambda d: write_csv(d / "pensions.csv", table("pensions", rows["pensions"], {"id_number": "公民身份号码", "pension_start": "待遇开始时间"}), encoding="gb18030"),
+        lambda d: write_csv(
+            d / "pensions.csv",
+            table("pensions", rows["pensions"], {"id_number": "公民身份号码", "pension_start": "待遇开始时间"}),
+            encoding="gb18030",
+        ),
         {"expect": "same", "roster": "pensions"},
     )
     v["roster-employment-ids-padded"] = (
-        lambda d: write_csv(d / "employment.csv", table("employment", [{**r, "id_number": "'" + r["id_number"]} for r in rows["employment"]])),
+        lambda d: write_csv(
+            d / "employment.csv",
+            table("employment", [{**r, "id_number": "'" + r["id_number"]} for r in rows["employment"]]),
+        ),
         {"expect": "same", "roster": "employment"},
     )
     v["roster-contributions-parquet"] = (
-        lambda d: pq.write_table(pa.table({h: pa.array([c or None for c in col], pa.string()) for h, *col in zip(*table("contributions", rows["contributions"]), strict=True)}), d / "contributions.parquet"),
+        lambda d: pq.write_table(
+            pa.table(
+                {
+                    h: pa.array([c or None for c in col], pa.string())
+                    for h, *col in zip(*table("contributions", rows["contributions"]), strict=True)
+                }
+            ),
+            d / "contributions.parquet",
+        ),
         {"expect": "same", "roster": "contributions"},
     )
     v["roster-deaths-scientific-ids"] = (
-        lambda d: write_csv(d / "deaths.csv", table("deaths", [{**r, "id_number": "4.20103E+17"} for r in rows["deaths"]])),
+        lambda d: write_csv(
+            d / "deaths.csv", table("deaths", [{**r, "id_number": "4.20103E+17"} for r in rows["deaths"]])
+        ),
         {"expect": "refused", "roster": "deaths", "says": ["请将身份证号列设为文本后重新导出"]},
     )
     v["roster-deaths-matches-nobody"] = (
-        lambda d: write_csv(d / "deaths.csv", table("deaths", [{**r, "id_number": "110105194912310021"} for r in rows["deaths"]])),
+        lambda d: write_csv(
+            d / "deaths.csv", table("deaths", [{**r, "id_number": "110105194912310021"} for r in rows["deaths"]])
+        ),
         {"expect": "same", "roster": "deaths", "except": ["paid-after-death"], "problems": ["audit-roster-no-match"]},
     )
     return v

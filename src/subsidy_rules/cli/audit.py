@@ -11,6 +11,7 @@ import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -47,10 +48,15 @@ def _share(text: str) -> Decimal:
     try:
         value = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
     except InvalidOperation:
-        fail(f"--max-reject-share expects a share such as 0.2 or 20%, got {text!r}",
-             f"--max-reject-share 应为比例（如 0.2 或 20%），收到 {text!r}")
+        fail(
+            f"--max-reject-share expects a share such as 0.2 or 20%, got {text!r}",
+            f"--max-reject-share 应为比例（如 0.2 或 20%），收到 {text!r}",
+        )
     if not Decimal(0) <= value <= Decimal(1):
-        fail(f"--max-reject-share must lie between 0 and 1, got {text!r}", f"--max-reject-share 应在0与1之间，收到 {text!r}")
+        fail(
+            f"--max-reject-share must lie between 0 and 1, got {text!r}",
+            f"--max-reject-share 应在0与1之间，收到 {text!r}",
+        )
     return value
 
 
@@ -62,7 +68,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def _refuse(code: str, value: object, **fields: object) -> None:
+def _refuse(code: str, value: object, **fields: Any) -> None:
     raise CommandError(Problem.make(code, value=value, **fields))
 
 
@@ -167,10 +173,17 @@ def run(
             f"涉及金额 {doc['amount_yuan']} 元（每笔发放只计一次；均为待核实疑点）"
         )
         for r in doc["detectors"]:
-            state = f"{r['findings']:>5} 条 {r['amount_yuan']:>12} 元" if r["ran"] else f"未运行（{reason_zh(r['not_run_reason'])}）"
+            state = (
+                f"{r['findings']:>5} 条 {r['amount_yuan']:>12} 元"
+                if r["ran"]
+                else f"未运行（{reason_zh(r['not_run_reason'])}）"
+            )
             click.echo(f"  {r['name']:<26} {r['name_zh']:<20} {state}")
         for i in doc["inputs"]:
-            line = f"{i['kind_zh']}：读取 {i['rows_read']} 行，纳入核查 {i['rows_kept']} 行，未纳入 {i['rows_rejected']} 行"
+            line = (
+                f"{i['kind_zh']}：读取 {i['rows_read']} 行，纳入核查 {i['rows_kept']} 行，"
+                f"未纳入 {i['rows_rejected']} 行"
+            )
             if i["sheets_read"]:
                 line += "；已读工作表 " + "、".join(i["sheets_read"])
             if i["sheets_skipped"]:

@@ -225,8 +225,8 @@ def write_xlsx(result: AuditResult, path: Path, max_reject_share: Decimal = DEFA
     for problem in over_limit(result, max_reject_share):
         _row(ws, ["！！" + problem.message_zh])
     _row(ws, ["输入", "文件", "读取行数", "纳入核查行数", "未纳入核查行数"])
-    for i in reject_share(result):
-        _row(ws, [i["kind_zh"], i["file"], i["rows_read"], i["rows_kept"], i["rows_rejected"]])
+    for entry in reject_share(result):
+        _row(ws, [entry["kind_zh"], entry["file"], entry["rows_read"], entry["rows_kept"], entry["rows_rejected"]])
     _row(ws, [])
     _row(ws, ["检查项", "名称", "问题类型", "是否运行", "未运行原因", "疑点数", "疑点金额（元）"])
     for r in result.runs:
@@ -293,7 +293,15 @@ def write_xlsx(result: AuditResult, path: Path, max_reject_share: Decimal = DEFA
             pl = p.place
             _row(
                 rej,
-                [pl.file or li.path, pl.sheet or "", pl.line or "", pl.field or "", pl.record or "", p.value or "", p.message_zh],
+                [
+                    pl.file or li.path,
+                    pl.sheet or "",
+                    pl.line or "",
+                    pl.field or "",
+                    pl.record or "",
+                    p.value or "",
+                    p.message_zh,
+                ],
             )
     notes = wb.create_sheet("读取说明")
     _row(notes, ["文件", "说明"])
@@ -303,7 +311,9 @@ def write_xlsx(result: AuditResult, path: Path, max_reject_share: Decimal = DEFA
         for s, reason in li.sheets_skipped:
             _row(notes, [li.path, f"未读取工作表“{s}”：{reason}"])
         for rv in li.reversals:
-            what = f"冲正{rv.amount}元" + (f"，冲减流水号{rv.reverses}（冲减后{rv.net}元）" if rv.reverses else "，未找到被冲正记录")
+            what = f"冲正{rv.amount}元" + (
+                f"，冲减流水号{rv.reverses}（冲减后{rv.net}元）" if rv.reverses else "，未找到被冲正记录"
+            )
             _row(notes, [li.path, f"第{rv.line}行 {rv.payment_id or ''} {what}"])
     for p in result.problems:
         if p.place.line is not None and p.severity.value == "error":

@@ -118,6 +118,7 @@ def missing_columns(detector: str, found: frozenset[str] | set[str]) -> tuple[st
     zh = {f.name: f.name_zh for f in LEDGER.fields}
     return tuple(zh[c] for c in DETECTOR_COLUMNS.get(detector, ()) if c not in found)
 
+
 ROSTERS: dict[str, Kind] = {
     k.kind: k
     for k in (

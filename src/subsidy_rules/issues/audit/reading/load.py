@@ -37,7 +37,7 @@ import pyarrow as pa
 from subsidy_rules.core.errors import UnknownCodeError
 from subsidy_rules.core.problem import Place, Problem
 from subsidy_rules.issues.audit.reading import ids, values
-from subsidy_rules.issues.audit.reading.tables import InputError, RawInput, fail, read_raw
+from subsidy_rules.issues.audit.reading.tables import InputError, RawInput, read_raw
 from subsidy_rules.issues.audit.schema import KINDS, Field, FieldType, Kind
 from subsidy_rules.programs.catalogue import catalogue
 from subsidy_rules.programs.idcard import InvalidResidentIdError, parse_resident_id
@@ -185,7 +185,8 @@ def _upgrades(con: duckdb.DuckDBPyConnection, ri: RawInput, norm: str, table: st
         return norm, []
     name = f"__id15_{table}"
     con.register(name, pa.table({"old": [p[0] for p in pairs], "new": [p[1] for p in pairs]}))
-    expr = f"(CASE WHEN length({norm}) = 15 THEN coalesce((SELECT new FROM {name} WHERE old = {norm}), {norm}) ELSE {norm} END)"
+    upgraded = f"coalesce((SELECT new FROM {name} WHERE old = {norm}), {norm})"
+    expr = f"(CASE WHEN length({norm}) = 15 THEN {upgraded} ELSE {norm} END)"
     problems = [
         Problem.make(
             "audit-id-upgraded",
@@ -274,7 +275,10 @@ def _typed(
             bad = f"({text} IS NOT NULL AND {v} IS NULL AND {values.month_of_text(text)} IS NULL)"
             return _Typed(
                 shown,
-                (("audit-bad-date", bad), ("audit-implausible-date", f"({v} IS NOT NULL AND NOT {values.plausible(v)})")),
+                (
+                    ("audit-bad-date", bad),
+                    ("audit-implausible-date", f"({v} IS NOT NULL AND NOT {values.plausible(v)})"),
+                ),
             )
         return _Typed(
             f"(CASE WHEN {values.plausible(v)} THEN {v} END)",
@@ -400,7 +404,6 @@ def load(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, workd
     minus = f"__row NOT IN (SELECT __row FROM {table}_rejected)" if rejected_n else "TRUE"
     reversals: list[Reversal] = []
     adjust = ""
-    amount_expr = typed["amount"].value if "amount" in typed else None
     if ledger:
         warnings += _period_warnings(con, ri, texts, period_expr, spath, minus)
         base = (
@@ -416,8 +419,13 @@ def load(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, workd
         reversals, adjust, dropped, rev_problems = _reversals(con, table, period, spath, ri)
         warnings += rev_problems
         cols = ", ".join(
-            (f"{period} AS period" if f.name == "period" else
-             ("coalesce(__net, amount) AS amount" if adjust else "amount") if f.name == "amount" else _q(f.name))
+            (
+                f"{period} AS period"
+                if f.name == "period"
+                else ("coalesce(__net, amount) AS amount" if adjust else "amount")
+                if f.name == "amount"
+                else _q(f.name)
+            )
             for f in keep_cols
         )
         con.execute(
@@ -469,7 +477,8 @@ def _period_warnings(
     text = texts["period"]
     pid = texts.get("payment_id", "NULL")
     rows = con.execute(
-        f"SELECT __line, __sheet, {text}, {pid} FROM {ri.view} WHERE {minus} AND {text} IS NOT NULL AND {period} IS NULL "
+        f"SELECT __line, __sheet, {text}, {pid} FROM {ri.view} "
+        f"WHERE {minus} AND {text} IS NOT NULL AND {period} IS NULL "
         f"ORDER BY __row LIMIT {MAX_LISTED}"
     ).fetchall()
     return [
@@ -603,13 +612,19 @@ def _roster_matches(con: duckdb.DuckDBPyConnection, kind: Kind, table: str, path
     if "id_number" not in {f.name for f in kind.fields} or rows == 0:
         return []
     distinct = [r[0] for r in con.execute(f"SELECT DISTINCT id_number FROM {table}").fetchall() if r[0]]
-    matched = _count(con, f"SELECT count(DISTINCT id_number) FROM {table} WHERE id_number IN (SELECT id_number FROM ledger)")
+    matched = _count(
+        con, f"SELECT count(DISTINCT id_number) FROM {table} WHERE id_number IN (SELECT id_number FROM ledger)"
+    )
     out: list[Problem] = []
     invalid = sum(1 for d in distinct if not _valid(d))
     if distinct and invalid * 2 > len(distinct):
         out.append(
             Problem.make(
-                "audit-roster-ids-invalid", place=Place(file=path), count=invalid, total=len(distinct), **_kind_fields(kind)
+                "audit-roster-ids-invalid",
+                place=Place(file=path),
+                count=invalid,
+                total=len(distinct),
+                **_kind_fields(kind),
             )
         )
     if matched == 0:

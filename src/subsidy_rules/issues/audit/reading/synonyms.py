@@ -79,13 +79,13 @@ def synonyms() -> Synonyms:
     raw = load_toml(name, text=text)
     units = {str(k): Decimal(str(v)) for k, v in raw.get("units", {}).items()}
     extra: dict[tuple[str, str], list[str]] = {}
-    for section, table in raw.items():
+    for section, entries in raw.items():
         if section == "units":
             continue
         kinds = list(KINDS) if section == "any" else [section]
         if section != "any" and section not in KINDS:
             raise ValueError(f"{name}: unknown input kind {section!r}")
-        for field, body in table.items():
+        for field, body in entries.items():
             for k in kinds:
                 if field in _fields(KINDS[k]):
                     extra.setdefault((k, field), []).extend(body["headers"])

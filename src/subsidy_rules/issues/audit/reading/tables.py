@@ -35,7 +35,6 @@ import duckdb
 import pyarrow as pa
 
 from subsidy_rules.core.problem import Place, Problem
-from subsidy_rules.core.text import fold
 from subsidy_rules.forms.book import BOOL, DATE, ERROR, NUMBER, TEXT, Grid, open_book
 from subsidy_rules.forms.safety import Limits, Rejected
 from subsidy_rules.issues.audit.reading.synonyms import UNIT_NOTE, synonyms
@@ -232,7 +231,8 @@ def _transcode(path: Path, workdir: Path, encoding: str) -> Path:
             dst.write(dec.decode(b"", final=True))
         except UnicodeDecodeError as exc:
             raise ValueError(
-                f"neither UTF-8, UTF-16 nor GB18030 text (byte {exc.start}) / 文本编码无法识别（应为UTF-8、UTF-16或GB18030）"
+                f"neither UTF-8, UTF-16 nor GB18030 text (byte {exc.start}) / "
+                "文本编码无法识别（应为UTF-8、UTF-16或GB18030）"
             ) from None
     return target
 
@@ -264,7 +264,7 @@ def read_text(
     lines = _preview_lines(src)
     if not lines:
         raise fail(kind, str(path), "the file is empty / 文件为空")
-    sep, h, rows = _sniff(kind, lines)
+    sep, h, _ = _sniff(kind, lines)
     line = (h.last_row + 1) if h else 1
     check_header(kind, h, str(path), line)
     assert h is not None
@@ -412,7 +412,11 @@ def read_book(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path, view: str,
         if h is not None and score[0] == required and not h.duplicates:
             read.append((info.name, grid, h))
         else:
-            missing = [f.name_zh for f in kind.fields if f.required and f.name not in {x for x, _ in (h.fields.values() if h else ())}]
+            missing = [
+                f.name_zh
+                for f in kind.fields
+                if f.required and f.name not in {x for x, _ in (h.fields.values() if h else ())}
+            ]
             reason = "同一列出现两次" if h is not None and h.duplicates else f"表头缺少{'、'.join(missing)}"
             skipped.append((info.name, reason))
             if first_bad is None or score > (first_bad[0].score(kind) if first_bad[0] else (0, 0)):
@@ -523,7 +527,9 @@ def read_raw(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path, view: str, 
             probe = head.decode("utf-16", errors="ignore").encode("utf-8").lstrip(b"\xef\xbb\xbf \t\r\n").lower()
         if probe.startswith(_HTML):
             raise InputError(
-                Problem.make("audit-html-table", place=Place(file=str(path)), kind_zh=kind.name_zh, kind_en=kind.name_en)
+                Problem.make(
+                    "audit-html-table", place=Place(file=str(path)), kind_zh=kind.name_zh, kind_en=kind.name_en
+                )
             )
         if not head:
             raise fail(kind, str(path), "the file is empty / 文件为空")

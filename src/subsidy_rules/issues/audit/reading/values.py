@@ -61,9 +61,7 @@ def _serial(text: str) -> str:
 def date_value(raw: str) -> str:
     """DATE, null when unreadable (a readable but implausible year is still a date: see :func:`plausible`)."""
     d = digits(raw)
-    return (
-        f"coalesce(TRY_CAST({raw} AS DATE), CAST(try_strptime({d}, {DATE_FORMATS}) AS DATE), {_serial(d)})"
-    )
+    return f"coalesce(TRY_CAST({raw} AS DATE), CAST(try_strptime({d}, {DATE_FORMATS}) AS DATE), {_serial(d)})"
 
 
 def month_of_text(raw: str) -> str:
