@@ -272,7 +272,8 @@ def _typed(
         v = values.date_value(text)
         if ledger and f.name == "paid_on":
             shown = f"(CASE WHEN {values.plausible(v)} THEN {v} END)"
-            bad = f"({text} IS NOT NULL AND {v} IS NULL AND {values.month_of_text(text)} IS NULL)"
+            month = f"(CASE WHEN {v} IS NULL THEN {values.month_of_text(text)} END)"
+            bad = f"({text} IS NOT NULL AND {v} IS NULL AND {month} IS NULL)"
             return _Typed(
                 shown,
                 (
@@ -347,10 +348,19 @@ def load(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, workd
     if "id_number" in present:
         if _is_number_type(ri.types["id_number"]) or ri.types["id_number"] in ("DOUBLE", "FLOAT", "REAL"):
             texts["id_number"] = f"NULLIF(CAST({_q('id_number')} AS VARCHAR), '')"
-        norm = ids.sql_normalise_id(texts["id_number"])
-        _refuse_damaged_ids(con, kind, ri, spath, norm)
-        norm, upgraded = _upgrades(con, ri, norm, table)
-        warnings += [attrs.evolve(w, place=attrs.evolve(w.place, file=spath)) for w in upgraded]
+        raw_id = texts["id_number"]
+        norm = ids.sql_normalise_id(raw_id)
+        # one cheap scan says whether any ID may be damaged or short; the normalised checks only then
+        maybe_damaged, maybe_short = con.execute(
+            f"SELECT count(*) FILTER (contains(upper({raw_id}), 'E') OR suffix({raw_id}, '000') "
+            f"OR suffix({raw_id}, '000\"')), count(*) FILTER (length({raw_id}) < 18 OR NOT "
+            f"regexp_full_match({raw_id}, '[0-9]{{17}}[0-9Xx]')) FROM {view}"
+        ).fetchall()[0]
+        if maybe_damaged:
+            _refuse_damaged_ids(con, kind, ri, spath, norm)
+        if maybe_short:
+            norm, upgraded = _upgrades(con, ri, norm, table)
+            warnings += [attrs.evolve(w, place=attrs.evolve(w.place, file=spath)) for w in upgraded]
         texts["id_number"] = norm
     typed: dict[str, _Typed] = {}
     hints: dict[str, dict[str, str]] = {}
@@ -370,12 +380,14 @@ def load(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, workd
         if f.required and f.name in present:
             checks.append((f, "audit-missing-value", f"({texts[f.name]} IS NULL)"))
     ledger = kind_name == "ledger"
-    selects = [f"{typed[f.name].value} AS {_q(f.name)}" for f in kind.fields]
-    selects += [f"{texts[f]} AS {_q('__raw_' + f)}" for f in sorted(present)]
-    month_only, paid_month = "FALSE", "NULL::INTEGER"
+    inner = [f"{typed[f.name].value} AS {_q(f.name)}" for f in kind.fields]
+    month_only, paid_month, period_bad = "FALSE", "NULL::INTEGER", "FALSE"
     if ledger and "paid_on" in present and not _is_date_type(ri.types["paid_on"]):
-        paid_month = values.month_of_text(texts["paid_on"])
-        month_only = f"({values.date_value(texts['paid_on'])} IS NULL AND {paid_month} IS NOT NULL)"
+        day = values.date_value(texts["paid_on"])
+        paid_month = f"(CASE WHEN {day} IS NULL THEN {values.month_of_text(texts['paid_on'])} END)"
+        month_only = f"({day} IS NULL AND {paid_month} IS NOT NULL)"
+    if ledger and "period" in present:
+        period_bad = f"({texts['period']} IS NOT NULL AND {typed['period'].value} IS NULL)"
     # duplicate payment ids (hash first: the ids whose hash repeats are checked exactly)
     dup_flag = "FALSE"
     if ledger:
@@ -390,51 +402,55 @@ def load(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, workd
             ]
             con.register("__dup_ids", pa.table({"pid": pa.array(dups, pa.string())}))
             dup_flag = f"({pid} IN (SELECT pid FROM __dup_ids) AND __row > min(__row) OVER (PARTITION BY {pid}))"
-    flags = [f"{cond} AS __bad{i}" for i, (_, _, cond) in enumerate(checks)] + [f"{dup_flag} AS __dup"]
+    inner += [f"{cond} AS __bad{i}" for i, (_, _, cond) in enumerate(checks)]
+    inner += [
+        f"{dup_flag} AS __dup",
+        f"{paid_month} AS __paid_month",
+        f"{month_only} AS paid_month_only",
+        f"{period_bad} AS __period_bad",
+    ]
     any_bad = " OR ".join([*(f"coalesce(__bad{i}, FALSE)" for i in range(len(checks))), "__dup"])
-    con.execute(
-        f"CREATE TABLE {table}_rejected AS SELECT * FROM (SELECT *, ({any_bad}) AS __rejected FROM "
-        f"(SELECT {', '.join(selects)}, __line, __row, __sheet, {', '.join(flags)} FROM {view})) WHERE __rejected"
-    )
-    rows_read = _count(con, f"SELECT count(*) FROM {view}")
-    rejected_n = _count(con, f"SELECT count(*) FROM {table}_rejected")
-    listed, kept_rejects = _row_problems(con, table, kind, ri, checks, spath, hints)
-    period_expr = typed["period"].value if "period" in typed else None
-    keep_cols = [f for f in kind.fields if not (ledger and f.name in _NOT_IN_VIEW)]
-    minus = f"__row NOT IN (SELECT __row FROM {table}_rejected)" if rejected_n else "TRUE"
-    reversals: list[Reversal] = []
-    adjust = ""
+    replace = ""
     if ledger:
-        warnings += _period_warnings(con, ri, texts, period_expr, spath, minus)
-        base = (
-            f"SELECT {', '.join(f'{typed[f.name].value} AS {_q(f.name)}' for f in kind.fields)}, "
-            f"{paid_month} AS __paid_month, {month_only} AS paid_month_only, "
-            f"__line, __row, __sheet FROM {view} WHERE {minus}"
+        fallback = "coalesce(applied_on, paid_on)"
+        replace = (
+            f' REPLACE (coalesce("period", CAST(year({fallback}) * 12 + month({fallback}) - 1 AS INTEGER), '
+            "__paid_month) AS period)"
         )
-        con.execute(f"CREATE VIEW {table}_typed AS {base}")
-        period = (
-            'coalesce("period", CAST(year(coalesce(applied_on, paid_on)) * 12 + month(coalesce(applied_on, paid_on))'
-            " - 1 AS INTEGER), __paid_month)"
+    # One pass types every value and sets every flag; the rest reads these typed columns.
+    con.execute(
+        f"CREATE TABLE {table}_all AS SELECT *{replace}, ({any_bad}) AS __rejected FROM "
+        f"(SELECT {', '.join(inner)}, __line, __row, __sheet FROM {view})"
+    )
+    rows_read = _count(con, f"SELECT count(*) FROM {table}_all")
+    rejected_n = _count(con, f"SELECT count(*) FROM {table}_all WHERE __rejected")
+    raws = ", ".join(f"{texts[f]} AS {_q('__raw_' + f)}" for f in sorted(present))
+    listed: tuple[Problem, ...] = ()
+    kept_rejects: tuple[Problem, ...] = ()
+    if rejected_n:
+        con.execute(
+            f"CREATE TABLE {table}_rejected AS SELECT a.*, v.* EXCLUDE (__row) FROM "
+            f"(SELECT * FROM {table}_all WHERE __rejected) a JOIN (SELECT __row, {raws} FROM {view}) v USING (__row)"
         )
-        reversals, adjust, dropped, rev_problems = _reversals(con, table, period, spath, ri)
+        listed, kept_rejects = _row_problems(con, table, kind, ri, checks, spath, hints)
+    keep_cols = [f for f in kind.fields if not (ledger and f.name in _NOT_IN_VIEW)]
+    reversals: list[Reversal] = []
+    if ledger:
+        warnings += _period_warnings(con, ri, texts, table, spath)
+        con.execute(f"CREATE VIEW {table}_typed AS SELECT * FROM {table}_all WHERE NOT __rejected")
+        reversals, adjust, dropped, rev_problems = _reversals(con, table, "period", spath, ri)
         warnings += rev_problems
         cols = ", ".join(
-            (
-                f"{period} AS period"
-                if f.name == "period"
-                else ("coalesce(__net, amount) AS amount" if adjust else "amount")
-                if f.name == "amount"
-                else _q(f.name)
-            )
+            ("coalesce(__net, amount) AS amount" if adjust else "amount") if f.name == "amount" else _q(f.name)
             for f in keep_cols
         )
         con.execute(
-            f"CREATE TABLE {table} AS SELECT {cols}, paid_month_only, __line FROM {table}_typed{adjust}"
+            f"CREATE VIEW {table} AS SELECT {cols}, paid_month_only, __line FROM {table}_typed{adjust}"
             + (f" WHERE __row NOT IN (SELECT r FROM __dropped_{table})" if dropped else "")
         )
     else:
-        cols = ", ".join(f"{typed[f.name].value} AS {_q(f.name)}" for f in keep_cols)
-        con.execute(f"CREATE TABLE {table} AS SELECT {cols}, __line FROM {view} WHERE {minus}")
+        cols = ", ".join(_q(f.name) for f in keep_cols)
+        con.execute(f"CREATE VIEW {table} AS SELECT {cols}, __line FROM {table}_all WHERE NOT __rejected")
     unmatched = sum(1 for r in reversals if r.reverses is None)
     rows_kept = rows_read - rejected_n - unmatched
     month_rows = 0
@@ -448,7 +464,7 @@ def load(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, workd
         if rows_kept == 0 or _count(con, f"SELECT count(*) FROM {table}") == 0:
             raise _nothing(kind, spath, rows_read, kept_rejects)
         _check_units(con, kind, table, spath, ri)
-    elif con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ledger'").fetchall()[0][0]:
+    elif con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'ledger'").fetchall()[0][0]:
         warnings += _roster_matches(con, kind, table, spath, rows_read - rejected_n)
     problems = (*listed, *warnings)
     return Loaded(
@@ -470,16 +486,16 @@ def load(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, workd
 
 
 def _period_warnings(
-    con: duckdb.DuckDBPyConnection, ri: RawInput, texts: dict[str, str], period: str | None, path: str, minus: str
+    con: duckdb.DuckDBPyConnection, ri: RawInput, texts: dict[str, str], table: str, path: str
 ) -> list[Problem]:
-    if period is None or "period" not in texts:
+    """One warning per kept row whose 所属期 could not be read (it fell back to 申请日期 / 发放日期)."""
+    if not _count(con, f"SELECT count(*) FROM {table}_all WHERE __period_bad AND NOT __rejected"):
         return []
-    text = texts["period"]
     pid = texts.get("payment_id", "NULL")
     rows = con.execute(
-        f"SELECT __line, __sheet, {text}, {pid} FROM {ri.view} "
-        f"WHERE {minus} AND {text} IS NOT NULL AND {period} IS NULL "
-        f"ORDER BY __row LIMIT {MAX_LISTED}"
+        f"SELECT a.__line, a.__sheet, v.t, v.p FROM (SELECT __row, __line, __sheet FROM {table}_all "
+        f"WHERE __period_bad AND NOT __rejected) a JOIN (SELECT __row, {texts['period']} AS t, {pid} AS p "
+        f"FROM {ri.view}) v USING (__row) ORDER BY a.__row LIMIT {MAX_LISTED}"
     ).fetchall()
     return [
         Problem.make(

@@ -318,7 +318,9 @@ def _register(
     text_fields = [f.name for f in kind.fields if f.type is FieldType.TEXT and f.name in table.column_names]
     total = " OR ".join(f"trim({_q(f)}) IN ({', '.join(repr(w) for w in TOTAL_WORDS)})" for f in text_fields)
     where = f" WHERE NOT coalesce({total}, FALSE)" if total else ""
-    con.execute(f"CREATE VIEW {view} AS SELECT * FROM {view}_arrow{where}")
+    # a table, not a view over Arrow: the typing pass and the checks scan it several times
+    con.execute(f"CREATE TABLE {view} AS SELECT * FROM {view}_arrow{where}")
+    con.unregister(view + "_arrow")
     hdrs = headers if headers is not None else {f: h.names[i] for i, (f, _) in h.fields.items()}
     facs = factors if factors is not None else _factors(kind, h)
     return RawInput(

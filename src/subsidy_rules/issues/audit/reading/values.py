@@ -10,8 +10,8 @@
   1900–2100 (``9999-12-31`` "no end") is a row problem, never a date the calendar sees.
 * Months: ``2025-09``, ``2025/09``, ``202509``, ``2025年9月``, ``2025.09``, a full date, or an Excel serial.
 
-Each parser is a ``coalesce`` of the plain cast first and the cleaning after it: DuckDB evaluates
-the later arguments only for the rows the earlier left null, so clean files pay for one cast.
+Each parser tries the plain cast first and cleans only the rows it left null (a ``CASE``: DuckDB
+evaluates a branch only for the rows that take it), so clean files pay for one cast.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def ascii_digits(text: str) -> str:
 def amount(raw: str, factor: Decimal | None) -> str:
     """DECIMAL(38,6) in 元, null when unreadable."""
     cleaned = f"regexp_replace({digits(raw)}, '(?i)\\s|,|元|￥|¥|rmb|cny|人民币', '', 'g')"
-    wide = f"coalesce(TRY_CAST({raw} AS DECIMAL(38,6)), TRY_CAST({cleaned} AS DECIMAL(38,6)))"
+    plain = f"TRY_CAST({raw} AS DECIMAL(38,6))"
+    wide = f"(CASE WHEN {plain} IS NOT NULL THEN {plain} ELSE TRY_CAST({cleaned} AS DECIMAL(38,6)) END)"
     if factor is not None and factor != 1:
         wide = f"({wide} * {factor})"
     return wide
@@ -79,9 +80,10 @@ def month_value(raw: str) -> str:
     """Month index of a month column: the usual ``YYYY-MM`` read as two integers, else the other spellings."""
     y, m = f"TRY_CAST(substr({raw}, 1, 4) AS INTEGER)", f"TRY_CAST(substr({raw}, 6, 2) AS INTEGER)"
     full = date_value(raw)
+    text = month_of_text(raw)
     return (
-        f"CAST(CASE WHEN {plain_month(raw)} THEN {y} * 12 + {m} - 1 ELSE coalesce({month_of_text(raw)}, "
-        f"CASE WHEN {plausible(full)} THEN year({full}) * 12 + month({full}) - 1 END) END AS INTEGER)"
+        f"CAST(CASE WHEN {plain_month(raw)} THEN {y} * 12 + {m} - 1 WHEN {text} IS NOT NULL THEN {text} "
+        f"WHEN {plausible(full)} THEN year({full}) * 12 + month({full}) - 1 END AS INTEGER)"
     )
 
 
