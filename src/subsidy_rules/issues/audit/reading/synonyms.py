@@ -62,7 +62,7 @@ class Synonyms:
             key = fold(h)
             for name in self.names(kind, field):
                 r = difflib.SequenceMatcher(None, key, fold(name)).ratio()
-                if r >= 0.5 and (best is None or r > best[0]):
+                if r >= 0.6 and (best is None or r > best[0]):
                     best = (r, h)
         return best[1] if best else None
 

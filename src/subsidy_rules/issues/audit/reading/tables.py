@@ -183,8 +183,9 @@ def check_header(kind: Kind, h: Header | None, path: str, line: int, sheet: str 
         return
     syn = synonyms()
     problems = []
+    unmapped = [n for i, n in enumerate(h.names if h else ()) if n and i not in (h.fields if h else {})]
     for f in missing:
-        near = syn.nearest(kind.kind, f.name, names)
+        near = syn.nearest(kind.kind, f.name, unmapped)
         problems.append(
             Problem.make(
                 "audit-missing-column",
@@ -194,7 +195,7 @@ def check_header(kind: Kind, h: Header | None, path: str, line: int, sheet: str 
                 kind_zh=kind.name_zh,
                 kind_en=kind.name_en,
                 found="、".join(names[:30]) or "（无）",
-                accepted="、".join(syn.names(kind.kind, f.name)[1:6]),
+                accepted="、".join(syn.names(kind.kind, f.name)[2:7]),
                 hint_zh=f"；最接近的是“{near}”，如确指此列请改为“{f.name_zh}”" if near else "",
                 hint_en=f"; the nearest is {near!r}: rename it to {f.name_zh} if that is the column" if near else "",
             )
