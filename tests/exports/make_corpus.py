@@ -146,6 +146,21 @@ def write_ods(path: Path, rows: Rows) -> None:
             z.writestr(info, body)
 
 
+def write_xls(path: Path, rows: Rows, numbers: bool = False) -> None:
+    """A BIFF8 .xls (the library's demo writer, as Excel 2003 or WPS saves one); amounts as numbers."""
+    from subsidy_rules.demo.forms import xls
+
+    cells: dict[tuple[int, int], Any] = {}
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value == "":
+                continue
+            is_id = numbers and c == 4 and r > 1 and value[-1] != "X" and value.isdigit()
+            is_amount = c == 7 and r > 1 and value.replace(".", "", 1).isdigit()
+            cells[(r, c)] = float(value) if is_id or is_amount else value
+    path.write_bytes(xls([("台账", cells, {})]))
+
+
 # -- the variants ---------------------------------------------------------------------------------
 
 TITLE = [["江汉区就业补助资金发放台账"], ["填报单位：江汉区人社局", "", "", "", "", "", "单位：元"]]
@@ -236,6 +251,12 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
         same,
     )
     v["ods"] = (lambda d: write_ods(d / "ledger.ods", base), same)
+    v["xls-biff8"] = (lambda d: write_xls(d / "ledger.xls", base), same)
+    v["et-wps-biff"] = (lambda d: write_xls(d / "ledger.et", [*TITLE, *base]), same)
+    v["xls-ids-held-as-numbers"] = (
+        lambda d: write_xls(d / "ledger.xls", base, numbers=True),
+        {"expect": "refused", "says": ["请将身份证号列设为文本后重新导出"]},
+    )
     v["xlsx-named-csv-text"] = (lambda d: write_csv(d / "ledger.xlsx", base), same)
     v["parquet"] = (
         lambda d: pq.write_table(
