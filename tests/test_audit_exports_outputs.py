@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -110,3 +112,28 @@ def test_a_run_rejecting_more_than_the_allowed_share_exits_2_unless_accepted(tmp
     assert accepted.exit_code in (0, 1)
     loose = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "c"), "--max-reject-share", "90%"])
     assert loose.exit_code in (0, 1)
+
+
+def test_the_headline_counts_each_payment_once_and_the_shared_account_is_named(tmp_path: Path) -> None:
+    from subsidy_rules.issues.audit import audit
+    from subsidy_rules.issues.audit.outputs import headline, summary, write_xlsx
+
+    rows, _ = build(16)
+    paths = write(rows, tmp_path / "in")
+    result = audit(paths["ledger"], {}, as_of=date(2025, 12, 31))
+    total, paid, capped = headline(result)
+    per_detector = sum((r.amount_yuan for r in result.runs), Decimal(0))
+    assert paid is not None and not capped
+    assert total <= paid and total <= per_detector
+    # hand-computed: each payment's largest money at issue, summed once
+    once: dict[str, Decimal] = {}
+    for ev in result.evidence.values():
+        for pid, amount in zip(ev.column("payment_id").to_pylist(), ev.column("amount").to_pylist(), strict=True):
+            once[pid] = max(once.get(pid, Decimal(0)), amount)
+    assert total == sum(once.values(), Decimal(0))
+    assert summary(result)["amount_yuan"] == str(total)
+    write_xlsx(result, tmp_path / "f.xlsx")
+    sheet = load_workbook(tmp_path / "f.xlsx")["一个账户为多人领取"]
+    header = [c.value for c in sheet[1]]
+    accounts = {row[header.index("账号")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "62220000SHARED" in accounts

@@ -57,7 +57,17 @@ def test_an_amount_reads_the_same_in_any_digits_and_with_any_yuan_mark(value: De
 
 
 def test_dates_in_every_spelling_and_digit_read_alike_and_a_placeholder_year_is_not_plausible() -> None:
-    for shown in ("2025-01-05", "2025/1/5", "20250105", "2025年1月5日", "２０２５－０１－０５", "٢٠٢٥-٠١-٠٥", "45662", "45662.5"):
+    spellings = (
+        "2025-01-05",
+        "2025/1/5",
+        "20250105",
+        "2025年1月5日",
+        "２０２５－０１－０５",
+        "٢٠٢٥-٠١-٠٥",
+        "45662",
+        "45662.5",
+    )
+    for shown in spellings:
         assert _sql(date_value(_lit(shown))) == date(2025, 1, 5), shown
     assert _sql(date_value("'12345'")) is None  # a serial before 1950 is not a date
     assert _sql(plausible(date_value("'9999-12-31'"))) is False
@@ -153,7 +163,7 @@ def test_a_unit_note_above_the_table_converts_the_amounts(tmp_path: Path) -> Non
 
 
 def test_an_unknown_program_is_a_row_problem_with_the_catalogue_suggestions(tmp_path: Path) -> None:
-    rows, path = _ledger(tmp_path, 2)
+    _, path = _ledger(tmp_path, 2)
     result = audit(path, {}, as_of=AS_OF, only=["duplicate-period"])
     unknown = next(p for p in result.problems if p.code == "audit-unknown-program")
     assert "不存在的补贴" in unknown.message_zh
@@ -164,7 +174,9 @@ def test_a_partial_reversal_keeps_the_net_and_an_unmatched_one_is_left_out(tmp_p
     led = [r for r in rows["ledger"] if not str(r["payment_id"]).startswith("JH2025BAD")]
     first = led[0]
     led.append({**first, "payment_id": "REV1", "amount": Decimal("-66.67")})  # partly reverses the first
-    led.append({**first, "payment_id": "REV2", "amount": Decimal("-10.00"), "program": "一次性求职补贴", "period": "2024-01"})
+    led.append(
+        {**first, "payment_id": "REV2", "amount": Decimal("-10.00"), "program": "一次性求职补贴", "period": "2024-01"}
+    )
     rows["ledger"] = led
     path = write(rows, tmp_path / "in")["ledger"]
     con = duckdb.connect()
