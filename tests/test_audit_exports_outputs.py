@@ -137,3 +137,12 @@ def test_the_headline_counts_each_payment_once_and_the_shared_account_is_named(t
     header = [c.value for c in sheet[1]]
     accounts = {row[header.index("账号")] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert "62220000SHARED" in accounts
+
+
+def test_a_refused_ledger_says_what_to_fix_in_chinese_in_text_mode(tmp_path: Path) -> None:
+    corpus = Path(__file__).parent / "exports" / "corpus"
+    ledger = corpus / "csv-ids-in-scientific-notation" / "ledger.csv"
+    result = CliRunner().invoke(cli, ["audit", "run", str(ledger), *AS_OF, "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert result.output.startswith("错误：") and "请将身份证号列设为文本后重新导出" in result.output
+    assert not (tmp_path / "o").exists()

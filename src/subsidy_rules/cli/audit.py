@@ -25,6 +25,7 @@ from subsidy_rules.cli._common import (
     format_option,
     output_option,
 )
+from subsidy_rules.core.errors import DataFileError
 from subsidy_rules.core.problem import Problem
 from subsidy_rules.core.text import escape_control
 from subsidy_rules.io.files import staged_directory
@@ -70,6 +71,25 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _refuse(code: str, value: object, **fields: Any) -> None:
     raise CommandError(Problem.make(code, value=value, **fields))
+
+
+def _place_zh(problem: Problem) -> str:
+    p = problem.place
+    parts = [x for x in (p.file, f"工作表“{p.sheet}”" if p.sheet else None) if x]
+    if p.line is not None:
+        parts.append(f"第{p.line}行")
+    if p.field:
+        parts.append(f"“{p.field}”列")
+    return "，".join(parts)
+
+
+def _stop_in_chinese(problems: tuple[Problem, ...] | list[Problem]) -> None:
+    """Text mode: the reasons a run cannot go on, one Chinese line each, then exit 2 (JSON mode keeps
+    the library's error document: the caller re-raises instead)."""
+    for p in problems:
+        where = _place_zh(p)
+        click.echo(_line(f"错误：{where}：{p.message_zh}" if where else f"错误：{p.message_zh}"), err=True)
+    sys.exit(EXIT_CANNOT_RUN)
 
 
 def _line(text: str) -> str:
@@ -127,6 +147,43 @@ def run(
     fmt: str,
 ) -> None:
     """Run the detectors on LEDGER (CSV/TSV, XLSX/XLS/ODS/ET or Parquet; Chinese or English headers)."""
+    try:
+        _run(
+            ledger,
+            rosters,
+            jurisdiction,
+            layers,
+            as_of,
+            only,
+            memory_limit,
+            engine,
+            unit,
+            max_reject_share,
+            accept_rejects,
+            output,
+            fmt,
+        )
+    except (CommandError, DataFileError) as exc:
+        if fmt == "json":
+            raise
+        _stop_in_chinese(exc.problems if isinstance(exc, DataFileError) else (exc.problem,))
+
+
+def _run(
+    ledger: Path,
+    rosters: tuple[str, ...],
+    jurisdiction: str | None,
+    layers: tuple[Path, ...],
+    as_of: date | None,
+    only: str | None,
+    memory_limit: str | None,
+    engine: str,
+    unit: str | None,
+    max_reject_share: str,
+    accept_rejects: bool,
+    output: Path,
+    fmt: str,
+) -> None:
     from subsidy_rules.forms.fill import fill_from_audit
     from subsidy_rules.issues.audit import audit as run_audit
     from subsidy_rules.issues.audit.outputs import over_limit, reason_zh, summary, write_all
