@@ -209,3 +209,17 @@ def test_a_file_that_is_not_there_or_empty_is_refused_with_one_line(tmp_path: Pa
     (tmp_path / "bad.csv").write_bytes(b"\xff\xfe\x00" * 10 + b"\x81")
     with pytest.raises(InputError):
         load(duckdb.connect(), "ledger", tmp_path / "bad.csv", tmp_path)
+
+
+def test_a_reversal_carrying_the_payments_own_serial_is_no_duplicate_and_nets_it_away(tmp_path: Path) -> None:
+    rows, _ = build(2)
+    led = [r for r in rows["ledger"] if not str(r["payment_id"]).startswith("JH2025BAD")]
+    first = led[0]
+    led.append({**first, "amount": Decimal("-466.67")})  # the same 流水号, a negative amount
+    rows["ledger"] = led
+    path = write(rows, tmp_path / "in")["ledger"]
+    con = duckdb.connect()
+    got = load(con, "ledger", path, tmp_path)
+    assert not [p for p in got.problems if p.code == "audit-duplicate-payment-id"]
+    assert got.reversals[0].reverses == first["payment_id"] and got.reversals[0].net == Decimal("0.00")
+    assert con.execute(f"SELECT count(*) FROM ledger WHERE payment_id = '{first['payment_id']}'").fetchall() == [(0,)]

@@ -393,14 +393,18 @@ def load(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, workd
         pid = texts["payment_id"]
         clash = f"SELECT hash({pid}) FROM {view} WHERE {pid} IS NOT NULL GROUP BY 1 HAVING count(*) > 1"
         if _count(con, f"SELECT count(*) FROM ({clash})"):
+            # a reversal may carry the 流水号 of the payment it reverses: only payments count as repeats
+            neg = f"coalesce({typed['amount'].value} < 0, FALSE)" if "amount" in present else "FALSE"
             dups = [
                 r[0]
                 for r in con.execute(
-                    f"SELECT {pid} FROM {view} WHERE hash({pid}) IN ({clash}) GROUP BY 1 HAVING count(*) > 1"
+                    f"SELECT {pid} FROM {view} WHERE hash({pid}) IN ({clash}) AND NOT {neg} "
+                    "GROUP BY 1 HAVING count(*) > 1"
                 ).fetchall()
             ]
             con.register("__dup_ids", pa.table({"pid": pa.array(dups, pa.string())}))
-            dup_flag = f"({pid} IN (SELECT pid FROM __dup_ids) AND __row > min(__row) OVER (PARTITION BY {pid}))"
+            first = f"min(CASE WHEN NOT {neg} THEN __row END) OVER (PARTITION BY {pid})"
+            dup_flag = f"({pid} IN (SELECT pid FROM __dup_ids) AND NOT {neg} AND __row > {first})"
     inner += [f"{cond} AS __bad{i}" for i, (_, _, cond) in enumerate(checks)]
     inner += [
         f"{dup_flag} AS __dup",
