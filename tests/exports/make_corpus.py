@@ -574,6 +574,62 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
         ),
         {"expect": "same", "roster": "deaths", "except": ["paid-after-death"], "problems": ["audit-roster-no-match"]},
     )
+    v["roster-deaths-fifteen-digit-ids"] = (
+        lambda d: write_csv(
+            d / "deaths.csv",
+            table("deaths", [{**r, "id_number": r["id_number"][:6] + r["id_number"][8:17]} for r in rows["deaths"]]),
+        ),
+        {"expect": "same", "roster": "deaths", "problems": ["audit-id-upgraded"]},
+    )
+    v["roster-approvals-short-program-names"] = (
+        lambda d: write_csv(
+            d / "approvals.csv",
+            table(
+                "approvals",
+                [{**r, "program": "灵活就业社保补贴"} for r in rows["approvals"]],
+                {"first_approval": "首次核定日期"},
+            ),
+        ),
+        {"expect": "same", "roster": "approvals"},
+    )
+    v["roster-difficulty-xlsx-synonyms"] = (
+        lambda d: write_xlsx(
+            d / "difficulty.xlsx",
+            [
+                (
+                    "困难人员",
+                    table("difficulty", rows["difficulty"], {"id_number": "证件号码", "identified_on": "认定时间"}),
+                )
+            ],
+        ),
+        {"expect": "same", "roster": "difficulty"},
+    )
+
+    def spellings(r: dict[str, Any]) -> dict[str, Any]:
+        n = int(r["payment_id"][-1]) if r["payment_id"][-1].isdigit() else 0
+        d = r["paid_on"]
+        if not isinstance(d, date):
+            return r
+        shown = [
+            d.isoformat(),
+            f"{d.year}/{d.month}/{d.day}",
+            f"{d:%Y%m%d}",
+            f"{d.year}年{d.month}月{d.day}日",
+            f"{d:%Y.%m.%d}",
+            f"{d.isoformat()} 00:00:00",
+        ][n % 6]
+        return {**r, "paid_on": shown}
+
+    v["csv-mixed-date-spellings"] = (lambda d: write_csv(d / "ledger.csv", map_ledger(spellings)), same)
+
+    def as_date(text: str) -> Any:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return text or None  # the planted bad date stays text
+
+    dated = [base[0], *[[*r[:7], as_date(r[7]), *r[8:11], as_date(r[11]), as_date(r[12]), *r[13:]] for r in base[1:]]]
+    v["xlsx-real-date-cells"] = (lambda d: write_xlsx(d / "ledger.xlsx", [("台账", dated)]), same)
     return v
 
 
