@@ -108,6 +108,8 @@ def test_a_run_rejecting_more_than_the_allowed_share_exits_2_unless_accepted(tmp
     wb = load_workbook(tmp_path / "a" / "findings.xlsx")
     assert str(wb["汇总"]["A1"].value).startswith("！！")
     assert wb["未纳入核查的行"].max_row - 1 >= summary["inputs"][0]["rows_rejected"]  # one line per problem
+    as_json = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "j"), "--format", "json"])
+    assert as_json.exit_code == 2 and json.loads(as_json.stdout)["error"]["code"] == "audit-too-many-rejected"
     accepted = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "b"), "--accept-rejects"])
     assert accepted.exit_code in (0, 1)
     loose = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "c"), "--max-reject-share", "90%"])

@@ -29,6 +29,7 @@ from subsidy_rules.core.errors import DataFileError
 from subsidy_rules.core.problem import Problem
 from subsidy_rules.core.text import escape_control
 from subsidy_rules.io.files import staged_directory
+from subsidy_rules.io.json import error_payload
 
 
 @click.group()
@@ -221,7 +222,8 @@ def _run(
     doc = summary(result, limit)
     too_many = over_limit(result, limit)
     if fmt == "json":
-        emit_json({"output": str(output), "accept_rejects": accept_rejects, **doc})
+        refused = {} if accept_rejects or not too_many else error_payload(too_many[0], too_many[1:])
+        emit_json({"output": str(output), "accept_rejects": accept_rejects, **doc, **refused})
     else:
         for p in too_many:
             click.echo(_line("！！" + p.message_zh), err=True)

@@ -443,6 +443,7 @@ def load(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, workd
         con.execute(f"CREATE VIEW {table}_typed AS SELECT * FROM {table}_all WHERE NOT __rejected")
         reversals, adjust, dropped, rev_problems = _reversals(con, table, "period", spath, ri)
         warnings += rev_problems
+        kept_rejects += tuple(rev_problems)  # a reversal that finds no payment is left out: listed with the rest
         cols = ", ".join(
             ("coalesce(__net, amount) AS amount" if adjust else "amount") if f.name == "amount" else _q(f.name)
             for f in keep_cols
