@@ -265,13 +265,38 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
         ),
         same,
     )
-    html = (
-        "<html><body><table>"
-        + "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in base[:5])
-        + "</table></body></html>"
-    )
+
+    def html_page(rows: Rows) -> str:
+        """What a business system's "export to Excel" writes: a web page named .xls, GBK, a title row with
+        colspan, IDs as text (mso-number-format), the 发放单位 of a block in one cell with rowspan."""
+        out = ['<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="gbk"></head><body><table>']
+        out.append(f'<tr><td colspan="{len(rows[0])}">江汉区就业补助资金发放台账</td></tr>')
+        out.append("<tr>" + "".join(f"<th>{escape(c)}</th>" for c in rows[0]) + "</tr>")
+        body = rows[1:]
+        i = 0
+        while i < len(body):
+            j = i
+            while j + 1 < len(body) and body[j + 1][1] == body[i][1] and j - i < 4:
+                j += 1
+            for k in range(i, j + 1):
+                cells = []
+                for c, v in enumerate(body[k]):
+                    if c == 1:
+                        if k == i:
+                            cells.append(f'<td rowspan="{j - i + 1}">{escape(v)}</td>')
+                        continue
+                    style = ' style="mso-number-format:\\@"' if c == 3 else ""
+                    cells.append(f"<td{style}>{escape(v)}</td>")
+                out.append("<tr>" + "".join(cells) + "</tr>")
+            i = j + 1
+        return "".join(out) + "</table></body></html>"
+
     v["xls-that-is-a-web-page"] = (
-        lambda d: (d / "ledger.xls").write_text(html, encoding="utf-8"),
+        lambda d: (d / "ledger.xls").write_bytes(html_page(base).encode("gb18030")),
+        same,
+    )
+    v["xls-web-page-without-a-table"] = (
+        lambda d: (d / "ledger.xls").write_text("<html><body><p>系统繁忙</p></body></html>", encoding="utf-8"),
         {"expect": "refused", "says": ["网页", "另存为"]},
     )
     synonyms = {

@@ -8,7 +8,8 @@
   header names the kind's required columns is read, as one table (a ledger kept one sheet per month);
   the others are reported as skipped with the reason. A value merged down a block (发放单位 over
   several rows) is read on every row of the block. A text file saved with a workbook's name is read as
-  text; a web page saved as .xls is refused with what to do.
+  text; a web page saved as .xls (a business system's "Excel" export) is read, each ``<table>`` as a
+  sheet (``colspan``/``rowspan`` repeat their text); one holding no table is refused with what to do.
 * **Parquet**: read by DuckDB as typed.
 * **The header**: the row (or two rows: a grouping row above the names, or names merged down over two
   rows) among the first :data:`PREVIEW` that names the most fields; title rows above it are skipped
@@ -27,6 +28,7 @@ import warnings
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ import duckdb
 import pyarrow as pa
 
 from subsidy_rules.core.problem import Place, Problem
-from subsidy_rules.forms.book import BOOL, DATE, ERROR, NUMBER, TEXT, Grid, open_book
+from subsidy_rules.forms.book import BOOL, DATE, ERROR, NUMBER, TEXT, Grid, SheetInfo, open_book
 from subsidy_rules.forms.safety import Limits, Rejected
 from subsidy_rules.issues.audit.reading.synonyms import UNIT_NOTE, synonyms
 from subsidy_rules.issues.audit.schema import FieldType, Kind
@@ -399,6 +401,13 @@ def read_book(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path, view: str,
         grids = [(info, book.grid(info.name) if info.state == "visible" else None) for info in infos]
     except Rejected as exc:
         raise InputError(attrs.evolve(exc.problem, place=Place(file=str(path)))) from None
+    return read_grids(con, kind, path, view, grids)
+
+
+def read_grids(
+    con: duckdb.DuckDBPyConnection, kind: Kind, path: Path, view: str, grids: list[tuple[SheetInfo, Grid | None]]
+) -> RawInput:
+    """Read every sheet whose header names the required columns, as one table."""
     read: list[tuple[str, Grid, Header]] = []
     skipped: list[tuple[str, str]] = []
     first_bad: tuple[Header | None, str, int] | None = None
@@ -481,6 +490,106 @@ def _merged_fill(grid: Grid, first_data_row: int) -> dict[tuple[int, int], str |
     return out
 
 
+# -- a web page saved as .xls ----------------------------------------------------------------------
+
+#: the largest web page read as a table (a business system's "Excel" export of a district is a few MB)
+MAX_HTML_BYTES = 256 * 1024 * 1024
+
+
+class _Tables(HTMLParser):
+    """The tables of a web page as rows of cell texts; a colspan or rowspan repeats its text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._rows: list[list[str]] | None = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._span = (1, 1)
+        self._down: dict[int, tuple[int, str]] = {}  # column -> (rows still covered, text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._rows, self._down = [], {}
+        elif tag == "tr" and self._rows is not None:
+            self._row = []
+            self._fill_down()
+        elif tag in ("td", "th") and self._row is not None:
+            a = dict(attrs)
+            self._cell = []
+            self._span = (_int(a.get("colspan")), _int(a.get("rowspan")))
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def _fill_down(self) -> None:
+        assert self._row is not None
+        while len(self._row) in self._down:
+            left, text = self._down[len(self._row)]
+            self._row.append(text)
+            if left <= 1:
+                del self._down[len(self._row) - 1]
+            else:
+                self._down[len(self._row) - 1] = (left - 1, text)
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            text = " ".join("".join(self._cell).split())
+            cols, rows = self._span
+            for _ in range(cols):
+                if rows > 1:
+                    self._down[len(self._row)] = (rows - 1, text)
+                self._row.append(text)
+                self._fill_down()
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self._rows is not None:
+            self._rows.append(self._row)
+            self._row = None
+        elif tag == "table" and self._rows is not None:
+            self.tables.append(self._rows)
+            self._rows = None
+
+
+def _int(text: str | None) -> int:
+    try:
+        return max(1, min(int(text or "1"), 1000))
+    except ValueError:
+        return 1
+
+
+def read_html(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path, view: str, data: bytes) -> RawInput:
+    """A web page saved as .xls (what many business systems export): its tables read as sheets."""
+    if len(data) > MAX_HTML_BYTES:
+        raise InputError(
+            Problem.make("audit-html-table", place=Place(file=str(path)), kind_zh=kind.name_zh, kind_en=kind.name_en)
+        )
+    text = None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode("utf-16", errors="replace")
+    parser = _Tables()
+    if text is not None:
+        parser.feed(text)
+        parser.close()
+    grids: list[tuple[SheetInfo, Grid | None]] = []
+    for n, rows in enumerate(parser.tables, start=1):
+        cells = {(r, c): (TEXT, v) for r, row in enumerate(rows, start=1) for c, v in enumerate(row, start=1) if v}
+        grids.append((SheetInfo(f"表格{n}", "visible"), Grid(cells)))
+    if not any(g is not None and g.cells for _, g in grids):
+        raise InputError(
+            Problem.make("audit-html-table", place=Place(file=str(path)), kind_zh=kind.name_zh, kind_en=kind.name_en)
+        )
+    return read_grids(con, kind, path, view, grids)
+
+
 # -- Parquet --------------------------------------------------------------------------------------
 
 
@@ -529,11 +638,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path, view: str, 
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             probe = head.decode("utf-16", errors="ignore").encode("utf-8").lstrip(b"\xef\xbb\xbf \t\r\n").lower()
         if probe.startswith(_HTML):
-            raise InputError(
-                Problem.make(
-                    "audit-html-table", place=Place(file=str(path)), kind_zh=kind.name_zh, kind_en=kind.name_en
-                )
-            )
+            return read_html(con, kind, path, view, path.read_bytes())
         if not head:
             raise fail(kind, str(path), "the file is empty / 文件为空")
         return read_text(con, kind, path, view, workdir, head)
