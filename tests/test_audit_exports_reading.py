@@ -223,3 +223,10 @@ def test_a_reversal_carrying_the_payments_own_serial_is_no_duplicate_and_nets_it
     assert not [p for p in got.problems if p.code == "audit-duplicate-payment-id"]
     assert got.reversals[0].reverses == first["payment_id"] and got.reversals[0].net == Decimal("0.00")
     assert con.execute(f"SELECT count(*) FROM ledger WHERE payment_id = '{first['payment_id']}'").fetchall() == [(0,)]
+
+
+def test_an_empty_roster_is_said_not_taken_as_nobody(tmp_path: Path) -> None:
+    _, path = _ledger(tmp_path, 2)
+    deaths = write({"deaths": []}, tmp_path / "r")["deaths"]
+    result = audit(path, {"deaths": deaths}, as_of=AS_OF, only=["paid-after-death"])
+    assert "audit-roster-empty" in {p.code for p in result.problems}

@@ -629,7 +629,9 @@ def _nothing(kind: Kind, path: str, rows_read: int, rejects: tuple[Problem, ...]
 
 
 def _roster_matches(con: duckdb.DuckDBPyConnection, kind: Kind, table: str, path: str, rows: int) -> list[Problem]:
-    if "id_number" not in {f.name for f in kind.fields} or rows == 0:
+    if rows == 0:
+        return [Problem.make("audit-roster-empty", place=Place(file=path), **_kind_fields(kind))]
+    if "id_number" not in {f.name for f in kind.fields}:  # pragma: no cover - every roster has the ID
         return []
     # a sample of the distinct IDs tells "mostly invalid"; one matching row tells "matches somebody"
     distinct = [r[0] for r in con.execute(f"SELECT DISTINCT id_number FROM {table} LIMIT 20000").fetchall() if r[0]]
