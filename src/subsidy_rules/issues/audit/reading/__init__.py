@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
+from subsidy_rules.issues.audit.reading.header import InputError
 from subsidy_rules.issues.audit.reading.ids import normalise_id, upgrade_15
-from subsidy_rules.issues.audit.reading.load import MAX_LISTED, Loaded, Reversal, load
-from subsidy_rules.issues.audit.reading.tables import InputError
+from subsidy_rules.issues.audit.reading.load import MAX_LISTED, Loaded, load
+from subsidy_rules.issues.audit.reading.reversals import Reversal
 
 __all__ = ["MAX_LISTED", "InputError", "Loaded", "Reversal", "load", "normalise_id", "upgrade_15"]

@@ -25,7 +25,7 @@ Decisions (the issue is silent):
 from __future__ import annotations
 
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,27 +37,18 @@ import pyarrow as pa
 from subsidy_rules.core.errors import UnknownCodeError
 from subsidy_rules.core.problem import Place, Problem
 from subsidy_rules.issues.audit.reading import ids, values
-from subsidy_rules.issues.audit.reading.tables import InputError, RawInput, read_raw
+from subsidy_rules.issues.audit.reading.damaged import refuse_damaged_ids, upgrades, valid_id
+from subsidy_rules.issues.audit.reading.header import InputError
+from subsidy_rules.issues.audit.reading.reversals import Reversal, net_reversals
+from subsidy_rules.issues.audit.reading.tables import RawInput, read_raw
 from subsidy_rules.issues.audit.schema import KINDS, Field, FieldType, Kind
 from subsidy_rules.programs.catalogue import catalogue
-from subsidy_rules.programs.idcard import InvalidResidentIdError, parse_resident_id
 
 MAX_LISTED = 1000
 #: rejected rows kept one by one for the 未纳入核查的行 sheet
 MAX_KEPT_REJECTS = 100_000
 #: ledger fields that are never columns of the detectors' view
 _NOT_IN_VIEW = ("reverses",)
-
-
-@attrs.frozen
-class Reversal:
-    """A reversal (冲正) row and the payment it nets against."""
-
-    payment_id: str | None  #: the reversal's own 流水号
-    line: int
-    reverses: str | None  #: the payment reversed (None: none found)
-    amount: Decimal  #: the reversal's amount (negative)
-    net: Decimal | None  #: the reversed payment's amount after netting
 
 
 @attrs.frozen
@@ -119,84 +110,6 @@ def _is_number_type(typ: str) -> bool:
 
 
 # -- IDs ------------------------------------------------------------------------------------------
-
-
-def _refuse_damaged_ids(con: duckdb.DuckDBPyConnection, kind: Kind, ri: RawInput, path: str, norm: str) -> None:
-    col = ri.headers["id_number"]
-    rows = con.execute(
-        f"SELECT __line, __sheet, {norm} FROM {ri.view} WHERE {ids.sql_scientific(norm)} ORDER BY __row LIMIT 6"
-    ).fetchall()
-    if rows:
-        total = _count(con, f"SELECT count(*) FROM {ri.view} WHERE {ids.sql_scientific(norm)}")
-        _id_refusal(kind, path, col, total, rows)
-    # 18 digits kept as a number: Excel keeps 15 significant digits, the last three come out 000
-    suspects = [
-        r[0]
-        for r in con.execute(
-            f"SELECT DISTINCT {norm} FROM {ri.view} WHERE regexp_full_match({norm}, '[0-9]{{15}}000')"
-        ).fetchall()
-    ]
-    bad = [s for s in suspects if not _valid(s)]
-    if len(bad) >= 3:
-        distinct = _count(con, f"SELECT count(DISTINCT {norm}) FROM {ri.view}")
-        if len(bad) * 5 >= distinct:
-            con.register("__num_ids", pa.table({"n": pa.array(bad, pa.string())}))
-            rows = con.execute(
-                f"SELECT __line, __sheet, {norm} FROM {ri.view} WHERE {norm} IN (SELECT n FROM __num_ids) "
-                "ORDER BY __row LIMIT 6"
-            ).fetchall()
-            total = _count(con, f"SELECT count(*) FROM {ri.view} WHERE {norm} IN (SELECT n FROM __num_ids)")
-            con.unregister("__num_ids")
-            _id_refusal(kind, path, col, total, rows)
-
-
-def _valid(number: str) -> bool:
-    try:
-        parse_resident_id(number)
-    except InvalidResidentIdError:
-        return False
-    return True
-
-
-def _id_refusal(kind: Kind, path: str, col: str, total: int, rows: list[tuple[Any, ...]]) -> None:
-    lines = "、".join(str(r[0]) for r in rows[:5]) + ("等" if total > 5 else "")
-    raise InputError(
-        Problem.make(
-            "audit-id-as-number",
-            place=Place(file=path, sheet=rows[0][1], line=rows[0][0], field=col),
-            value=rows[0][2],
-            column=col,
-            count=total,
-            lines=lines,
-            **_kind_fields(kind),
-        )
-    )
-
-
-def _upgrades(con: duckdb.DuckDBPyConnection, ri: RawInput, norm: str, table: str) -> tuple[str, list[Problem]]:
-    """The ID expression with 15-digit numbers upgraded, and one warning per upgraded number."""
-    found = con.execute(
-        f"SELECT {norm} AS n, min(__line), any_value(__sheet) FROM {ri.view} "
-        f"WHERE length({norm}) = 15 AND regexp_full_match({norm}, '[0-9]{{15}}') GROUP BY 1 ORDER BY 2"
-    ).fetchall()
-    pairs = [(old, ids.upgrade_15(old), line, sheet) for old, line, sheet in found]
-    pairs = [(o, n, ln, s) for o, n, ln, s in pairs if n is not None]
-    if not pairs:
-        return norm, []
-    name = f"__id15_{table}"
-    con.register(name, pa.table({"old": [p[0] for p in pairs], "new": [p[1] for p in pairs]}))
-    upgraded = f"coalesce((SELECT new FROM {name} WHERE old = {norm}), {norm})"
-    expr = f"(CASE WHEN length({norm}) = 15 THEN {upgraded} ELSE {norm} END)"
-    problems = [
-        Problem.make(
-            "audit-id-upgraded",
-            place=Place(file=None, sheet=s, line=ln, field=ri.headers["id_number"]),
-            value=o,
-            new=n,
-        )
-        for o, n, ln, s in pairs
-    ]
-    return expr, problems
 
 
 # -- coded columns --------------------------------------------------------------------------------
@@ -357,8 +270,8 @@ def load(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, workd
             f"OR contains({raw_id}, 'E') OR contains({raw_id}, 'e') OR suffix({raw_id}, '000')) FROM {view}",
         )
         if suspect:  # one cheap scan: only a file with odd IDs pays for the normalised checks
-            _refuse_damaged_ids(con, kind, ri, spath, norm)
-            norm, upgraded = _upgrades(con, ri, norm, table)
+            refuse_damaged_ids(con, kind, ri, spath, norm)
+            norm, upgraded = upgrades(con, ri, norm, table)
             warnings += [attrs.evolve(w, place=attrs.evolve(w.place, file=spath)) for w in upgraded]
         texts["id_number"] = norm
     typed: dict[str, _Typed] = {}
@@ -441,7 +354,7 @@ def load(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, workd
     if ledger:
         warnings += _period_warnings(con, ri, texts, table, spath)
         con.execute(f"CREATE VIEW {table}_typed AS SELECT * FROM {table}_all WHERE NOT __rejected")
-        reversals, adjust, dropped, rev_problems = _reversals(con, table, "period", spath, ri)
+        reversals, adjust, dropped, rev_problems = net_reversals(con, table, "period", spath, ri)
         warnings += rev_problems
         kept_rejects += tuple(rev_problems)  # a reversal that finds no payment is left out: listed with the rest
         cols = ", ".join(
@@ -511,77 +424,6 @@ def _period_warnings(
     ]
 
 
-def _reversals(
-    con: duckdb.DuckDBPyConnection, table: str, period: str, path: str, ri: RawInput
-) -> tuple[list[Reversal], str, bool, list[Problem]]:
-    """Net each reversal against its payment; returns (reversals, join clause, any row dropped, problems)."""
-    rev = con.execute(
-        f"SELECT __row, __line, payment_id, id_number, program, {period}, amount, reverses FROM {table}_typed "
-        "WHERE amount < 0 ORDER BY __row"
-    ).fetchall()
-    if not rev:
-        return [], "", False, []
-    con.register(
-        "__rev_keys",
-        pa.table(
-            {
-                "k_id": pa.array([r[3] for r in rev], pa.string()),
-                "k_prog": pa.array([r[4] for r in rev], pa.string()),
-                "k_pm": pa.array([r[5] for r in rev], pa.int32()),
-                "k_ref": pa.array([r[7] for r in rev], pa.string()),
-            }
-        ),
-    )
-    cands = con.execute(
-        f"SELECT __row, payment_id, id_number, program, {period} AS pm, amount, paid_on FROM {table}_typed t "
-        "WHERE amount >= 0 AND (payment_id IN (SELECT k_ref FROM __rev_keys) OR EXISTS (SELECT 1 FROM __rev_keys k "
-        f"WHERE k.k_id = t.id_number AND k.k_prog = t.program AND k.k_pm = {period}))"
-    ).fetchall()
-    con.unregister("__rev_keys")
-    by_pid = {c[1]: c for c in cands}
-    by_key: dict[tuple[Any, ...], list[tuple[Any, ...]]] = defaultdict(list)
-    for c in cands:
-        by_key[(c[2], c[3], c[4])].append(c)
-    net: dict[int, Decimal] = {c[0]: Decimal(c[5]) for c in cands}
-    out: list[Reversal] = []
-    dropped: list[int] = []
-    problems: list[Problem] = []
-    for row, line, pid, idn, prog, pm, amount, ref in rev:
-        target = by_pid.get(ref) if ref else None
-        if target is None and not ref:
-            group = [c for c in by_key.get((idn, prog, pm), []) if net[c[0]] > 0]
-            same = [c for c in group if net[c[0]] == -amount]
-            pool = same or group
-            target = max(pool, key=lambda c: (c[6] is not None, c[6], c[0])) if pool else None
-        dropped.append(row)
-        if target is None:
-            problems.append(
-                Problem.make(
-                    "audit-reversal-unmatched",
-                    place=Place(file=path, line=line, field=ri.headers.get("amount"), record=pid),
-                    value=amount,
-                    ref=ref or "",
-                )
-            )
-            out.append(Reversal(pid, line, None, Decimal(amount), None))
-            continue
-        net[target[0]] = max(net[target[0]] + Decimal(amount), Decimal("0.00"))
-        out.append(Reversal(pid, line, target[1], Decimal(amount), net[target[0]]))
-    adjusted = {r: v for r, v in net.items() if v != Decimal(next(c[5] for c in cands if c[0] == r))}
-    dropped += [r for r, v in adjusted.items() if v == 0]
-    con.register("__dropped_" + table, pa.table({"r": pa.array(dropped, pa.int64())}))
-    con.register(
-        "__net_" + table,
-        pa.table(
-            {
-                "n_row": pa.array(list(adjusted), pa.int64()),
-                "__net": pa.array([v for v in adjusted.values()], pa.decimal128(18, 2)),
-            }
-        ),
-    )
-    return out, f" LEFT JOIN __net_{table} ON __row = n_row", True, problems
-
-
 def _check_units(con: duckdb.DuckDBPyConnection, kind: Kind, table: str, path: str, ri: RawInput) -> None:
     small, big, positive = con.execute(
         f"SELECT count(*) FILTER (amount < 1), count(*) FILTER (amount >= 1000000), count(*) FROM {table} "
@@ -637,7 +479,7 @@ def _roster_matches(con: duckdb.DuckDBPyConnection, kind: Kind, table: str, path
     distinct = [r[0] for r in con.execute(f"SELECT DISTINCT id_number FROM {table} LIMIT 20000").fetchall() if r[0]]
     matched = con.execute(f"SELECT 1 FROM {table} WHERE id_number IN (SELECT id_number FROM ledger) LIMIT 1").fetchall()
     out: list[Problem] = []
-    invalid = sum(1 for d in distinct if not _valid(d))
+    invalid = sum(1 for d in distinct if not valid_id(d))
     if distinct and invalid * 2 > len(distinct):
         out.append(
             Problem.make(

@@ -25,10 +25,8 @@ import codecs
 import csv
 import io
 import warnings
-from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +37,18 @@ import pyarrow as pa
 from subsidy_rules.core.problem import Place, Problem
 from subsidy_rules.forms.book import BOOL, DATE, ERROR, NUMBER, TEXT, Grid, SheetInfo, open_book
 from subsidy_rules.forms.safety import Limits, Rejected
-from subsidy_rules.issues.audit.reading.synonyms import UNIT_NOTE, synonyms
+from subsidy_rules.issues.audit.reading.header import (
+    PREVIEW,
+    Header,
+    InputError,
+    check_header,
+    fail,
+    find_header,
+    map_header,
+)
+from subsidy_rules.issues.audit.reading.html import html_tables
 from subsidy_rules.issues.audit.schema import FieldType, Kind
 
-#: rows looked at for the header
-PREVIEW = 30
 #: limits of a ledger workbook (a district's ledger is tens of MB; the forms' limits suit monthly forms)
 LEDGER_LIMITS = Limits(
     max_file_bytes=512 * 1024 * 1024,
@@ -59,30 +64,6 @@ TOTAL_WORDS = ("合计", "总计", "小计", "合 计", "总 计")
 _SEPARATORS = (",", "\t", ";", "|")
 
 
-class InputError(Exception):
-    """An input cannot be read at all (not one bad row: the whole file); ``problems`` say why."""
-
-    def __init__(self, problem: Problem, *more: Problem) -> None:
-        super().__init__(problem.message_en)
-        self.problem = problem
-        self.problems = (problem, *more)
-
-
-@attrs.frozen
-class Header:
-    """Where the header is and what it names: column index -> (field, unit factor)."""
-
-    last_row: int  #: 0-based index of the header's last row in the rows looked at
-    names: tuple[str, ...]  #: the header text of every column
-    fields: dict[int, tuple[str, Decimal | None]]
-    duplicates: tuple[tuple[str, str, str], ...]  #: (field, first header, second header)
-    unit_note: Decimal | None = None
-
-    def score(self, kind: Kind) -> tuple[int, int]:
-        found = {f for f, _ in self.fields.values()}
-        return (sum(1 for f in kind.fields if f.required and f.name in found), len(found))
-
-
 @attrs.frozen
 class RawInput:
     """One input's text columns as a DuckDB view, and how they were found."""
@@ -96,113 +77,6 @@ class RawInput:
     sheets_read: tuple[str, ...] = ()
     sheets_skipped: tuple[tuple[str, str], ...] = ()  #: (sheet, reason in Chinese)
     typed: bool = False  #: a typed source (Parquet): text taken as written
-
-
-def fail(kind: Kind, path: str, reason: str) -> InputError:
-    return InputError(
-        Problem.make(
-            "audit-file-unreadable", place=Place(file=path), reason=reason, kind_zh=kind.name_zh, kind_en=kind.name_en
-        )
-    )
-
-
-# -- the header ----------------------------------------------------------------------------------
-
-
-def _map(kind: Kind, names: Sequence[str]) -> tuple[dict[int, tuple[str, Decimal | None]], list[tuple[str, str, str]]]:
-    syn = synonyms()
-    out: dict[int, tuple[str, Decimal | None]] = {}
-    seen: dict[str, str] = {}
-    dups: list[tuple[str, str, str]] = []
-    for i, name in enumerate(names):
-        if not name:
-            continue
-        field, factor = syn.match(kind.kind, name)
-        if field is None:
-            continue
-        if field in seen:
-            dups.append((field, seen[field], name))
-            continue
-        seen[field] = name
-        out[i] = (field, factor)
-    return out, dups
-
-
-def find_header(kind: Kind, rows: Sequence[Sequence[str | None]]) -> Header | None:
-    """The header among ``rows`` (one row, or two rows combined); None when no row names a field."""
-    best: Header | None = None
-    best_score = (0, 0)
-    for i in range(min(len(rows), PREVIEW)):
-        single = [c or "" for c in rows[i]]
-        options = [(i, single)]
-        if i + 1 < len(rows):
-            below = list(rows[i + 1])
-            width = max(len(single), len(below))
-            combined = [
-                ((below[j] if j < len(below) else None) or (single[j] if j < len(single) else "") or "")
-                for j in range(width)
-            ]
-            options.append((i + 1, combined))
-        for last, names in options:
-            fields, dups = _map(kind, names)
-            h = Header(last, tuple(names), fields, tuple(dups))
-            score = h.score(kind)
-            if score > best_score:
-                best, best_score = h, score
-    if best is None:
-        return None
-    note = None
-    first = best.last_row - (1 if best.names != tuple(c or "" for c in rows[best.last_row]) else 0)
-    for r in rows[:first]:
-        for c in r:
-            m = UNIT_NOTE.search(c or "")
-            if m:
-                note = synonyms().units.get(m.group("unit"))
-    return attrs.evolve(best, unit_note=note)
-
-
-def check_header(kind: Kind, h: Header | None, path: str, line: int, sheet: str | None = None) -> None:
-    """Refuse a header that names a field twice or lacks a required one (naming what was found)."""
-    if h is not None and h.duplicates:
-        field, a, b = h.duplicates[0]
-        zh = next(f.name_zh for f in kind.fields if f.name == field)
-        raise InputError(
-            Problem.make(
-                "audit-column-twice",
-                place=Place(file=path, sheet=sheet, line=line),
-                first=a,
-                second=b,
-                field=field,
-                field_zh=zh,
-                kind_zh=kind.name_zh,
-                kind_en=kind.name_en,
-            )
-        )
-    found = {f for f, _ in (h.fields.values() if h else ())}
-    names = [n for n in (h.names if h else ()) if n]
-    missing = [f for f in kind.fields if f.required and f.name not in found]
-    if not missing:
-        return
-    syn = synonyms()
-    problems = []
-    unmapped = [n for i, n in enumerate(h.names if h else ()) if n and i not in (h.fields if h else {})]
-    for f in missing:
-        near = syn.nearest(kind.kind, f.name, unmapped)
-        problems.append(
-            Problem.make(
-                "audit-missing-column",
-                place=Place(file=path, sheet=sheet, line=line, field=f.name_zh),
-                field=f.name,
-                field_zh=f.name_zh,
-                kind_zh=kind.name_zh,
-                kind_en=kind.name_en,
-                found="、".join(names[:30]) or "（无）",
-                accepted="、".join(syn.names(kind.kind, f.name)[2:7]),
-                hint_zh=f"；最接近的是“{near}”，如确指此列请改为“{f.name_zh}”" if near else "",
-                hint_en=f"; the nearest is {near!r}: rename it to {f.name_zh} if that is the column" if near else "",
-            )
-        )
-    raise InputError(*problems)
 
 
 # -- text files ------------------------------------------------------------------------------------
@@ -496,91 +370,14 @@ def _merged_fill(grid: Grid, first_data_row: int) -> dict[tuple[int, int], str |
 MAX_HTML_BYTES = 256 * 1024 * 1024
 
 
-class _Tables(HTMLParser):
-    """The tables of a web page as rows of cell texts; a colspan or rowspan repeats its text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[list[list[str]]] = []
-        self._rows: list[list[str]] | None = None
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-        self._span = (1, 1)
-        self._down: dict[int, tuple[int, str]] = {}  # column -> (rows still covered, text)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            self._rows, self._down = [], {}
-        elif tag == "tr" and self._rows is not None:
-            self._row = []
-            self._fill_down()
-        elif tag in ("td", "th") and self._row is not None:
-            a = dict(attrs)
-            self._cell = []
-            self._span = (_int(a.get("colspan")), _int(a.get("rowspan")))
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def _fill_down(self) -> None:
-        assert self._row is not None
-        while len(self._row) in self._down:
-            left, text = self._down[len(self._row)]
-            self._row.append(text)
-            if left <= 1:
-                del self._down[len(self._row) - 1]
-            else:
-                self._down[len(self._row) - 1] = (left - 1, text)
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            text = " ".join("".join(self._cell).split())
-            cols, rows = self._span
-            for _ in range(cols):
-                if rows > 1:
-                    self._down[len(self._row)] = (rows - 1, text)
-                self._row.append(text)
-                self._fill_down()
-            self._cell = None
-        elif tag == "tr" and self._row is not None and self._rows is not None:
-            self._rows.append(self._row)
-            self._row = None
-        elif tag == "table" and self._rows is not None:
-            self.tables.append(self._rows)
-            self._rows = None
-
-
-def _int(text: str | None) -> int:
-    try:
-        return max(1, min(int(text or "1"), 1000))
-    except ValueError:
-        return 1
-
-
 def read_html(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path, view: str, data: bytes) -> RawInput:
     """A web page saved as .xls (what many business systems export): its tables read as sheets."""
     if len(data) > MAX_HTML_BYTES:
         raise InputError(
             Problem.make("audit-html-table", place=Place(file=str(path)), kind_zh=kind.name_zh, kind_en=kind.name_en)
         )
-    text = None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16", errors="replace")
-    parser = _Tables()
-    if text is not None:
-        parser.feed(text)
-        parser.close()
     grids: list[tuple[SheetInfo, Grid | None]] = []
-    for n, rows in enumerate(parser.tables, start=1):
+    for n, rows in enumerate(html_tables(data), start=1):
         cells = {(r, c): (TEXT, v) for r, row in enumerate(rows, start=1) for c, v in enumerate(row, start=1) if v}
         grids.append((SheetInfo(f"表格{n}", "visible"), Grid(cells)))
     if not any(g is not None and g.cells for _, g in grids):
@@ -598,7 +395,7 @@ def read_parquet(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path, view: s
     described = con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
     columns = [str(r[0]) for r in described if r[0] != "file_row_number"]
     types = {str(r[0]): str(r[1]) for r in described}
-    fields, dups = _map(kind, columns)
+    fields, dups = map_header(kind, columns)
     h = Header(0, tuple(columns), fields, tuple(dups))
     check_header(kind, h, str(path), 1)
     sel = ", ".join(f"{_q(columns[i])} AS {_q(f)}" for i, (f, _) in sorted(fields.items()))
