@@ -230,3 +230,10 @@ def test_an_empty_roster_is_said_not_taken_as_nobody(tmp_path: Path) -> None:
     deaths = write({"deaths": []}, tmp_path / "r")["deaths"]
     result = audit(path, {"deaths": deaths}, as_of=AS_OF, only=["paid-after-death"])
     assert "audit-roster-empty" in {p.code for p in result.problems}
+
+
+def test_a_file_whose_header_names_nothing_is_refused_listing_what_it_holds(tmp_path: Path) -> None:
+    (tmp_path / "other.csv").write_text("编号,金额说明,备注\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load(duckdb.connect(), "ledger", tmp_path / "other.csv", tmp_path)
+    assert "找到的列：编号、金额说明、备注" in caught.value.problem.message_zh

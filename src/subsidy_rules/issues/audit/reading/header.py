@@ -96,7 +96,11 @@ def find_header(kind: Kind, rows: Sequence[Sequence[str | None]]) -> Header | No
             if score > best_score:
                 best, best_score = h, score
     if best is None:
-        return None
+        # no row names a field: the first filled row stands as the header, so that a refusal lists what it says
+        first_row = next((i for i, r in enumerate(rows[:PREVIEW]) if any(c for c in r)), None)
+        if first_row is None:
+            return None
+        return Header(first_row, tuple(c or "" for c in rows[first_row]), {}, ())
     note = None
     first = best.last_row - (1 if best.names != tuple(c or "" for c in rows[best.last_row]) else 0)
     for r in rows[:first]:
