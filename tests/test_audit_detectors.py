@@ -238,7 +238,7 @@ def test_months_and_dates_are_read_in_their_usual_spellings_and_a_bad_one_is_rep
     paths = write(rows, tmp_path)
     result = audit(paths["ledger"], {}, as_of=AS_OF, only=["duplicate-period"])
     assert [(p.code, p.place.field) for p in result.problems if p.place.record == ledger[5]["payment_id"]] == [
-        ("audit-bad-month", "所属期")
+        ("audit-period-fallback", "所属期")  # issue 15: an unreadable 所属期 falls back, with a warning
     ]
     assert not [p for p in result.problems if p.place.record in {r["payment_id"] for r in ledger[:5]}]
     assert not result.findings  # the three months read as 2025-01, -02, -03: no month twice

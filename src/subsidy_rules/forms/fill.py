@@ -31,6 +31,7 @@ from pathlib import Path
 
 import attrs
 
+from subsidy_rules.core.text import safe_cell_text
 from subsidy_rules.forms.data import CellValue, FormData
 from subsidy_rules.forms.loader import layout
 from subsidy_rules.forms.model import ColumnKind, FormLayout, RowAxisKind
@@ -92,7 +93,7 @@ def form_data(
     """The form filled from ``findings``; ``at_issue`` maps (detector, payment id) to its money at issue."""
     lay = layout(form_id)
     items = list(findings)
-    mark = unit + LEAD_MARK
+    mark = safe_cell_text(unit) + LEAD_MARK  # the unit is text from the ledger: control characters escaped
     if lay.rows.kind is RowAxisKind.FREE:
         return _problem_list(lay, items, mark, at_issue)
     money: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)

@@ -159,6 +159,8 @@ def _title_and_lines(ws: Worksheet, layout: FormLayout, geo: Geometry, data: For
         if data is not None:
             value = data.unit if line.role is HeaderRole.REPORTER else data.fields.get(line.label)
         target = ws.cell(row, value_first, value)
+        if isinstance(value, str):
+            target.data_type = "s"  # text from an input is never a formula (issue 15)
         target.protection = _UNLOCKED
         target.fill = _INPUT_FILL
         target.alignment = _LEFT
@@ -289,6 +291,8 @@ def _body(ws: Worksheet, layout: FormLayout, geo: Geometry, data: FormData | Non
 
 def _input(ws: Worksheet, row: int, col: int, column: Column, value: CellValue | None) -> None:
     cell = ws.cell(row, col, _cell_value(column, value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # text from an input is never a formula (issue 15)
     cell.number_format = number_format(column)
     cell.protection = _UNLOCKED
     cell.fill = _INPUT_FILL

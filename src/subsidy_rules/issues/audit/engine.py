@@ -37,7 +37,7 @@ from subsidy_rules.core.problem import Problem
 from subsidy_rules.issues.audit import helpers as helper_tables
 from subsidy_rules.issues.audit.detectors import detectors
 from subsidy_rules.issues.audit.inputs import InputError, Loaded, load
-from subsidy_rules.issues.audit.schema import ROSTERS
+from subsidy_rules.issues.audit.schema import ROSTERS, missing_columns
 from subsidy_rules.issues.audit.spec import Context, DetectorSpec
 from subsidy_rules.issues.audit.toolkit import joined
 from subsidy_rules.issues.model import Finding, finding_id
@@ -359,6 +359,10 @@ def audit(
             missing = [k for k in spec.needs if k not in present]
             if missing:
                 runs.append(DetectorRun(spec.name, False, "needs " + ", ".join(missing)))
+                continue
+            absent = missing_columns(spec.columns, loaded[0].fields)  # an optional ledger column it reads is absent
+            if absent:
+                runs.append(DetectorRun(spec.name, False, "no " + "/".join(absent) + " column"))
                 continue
             spec_started = time.perf_counter()
             expr = keyed(spec, spec.query(ctx))

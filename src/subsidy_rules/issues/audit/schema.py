@@ -98,8 +98,15 @@ LEDGER = Kind(
         Field("approved_on", "审核日期", FieldType.DATE),
         Field("accepted_by", "受理人"),
         Field("approved_by", "审核人"),
+        Field("reverses", "原流水号"),  # the payment a reversal (冲正, a negative amount) reverses
     ),
 )
+
+def missing_columns(columns: tuple[str, ...], found: frozenset[str] | set[str]) -> tuple[str, ...]:
+    """The Chinese headers of the optional ledger ``columns`` (a detector's ``columns``) the ledger lacks."""
+    zh = {f.name: f.name_zh for f in LEDGER.fields}
+    return tuple(zh[c] for c in columns if c not in found)
+
 
 ROSTERS: dict[str, Kind] = {
     k.kind: k

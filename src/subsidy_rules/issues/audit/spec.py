@@ -109,6 +109,8 @@ class DetectorSpec:
     query: Callable[[Context], Table] = attrs.field(eq=False)
     needs: tuple[str, ...] = ()  #: roster kinds it cannot run without
     uses: tuple[str, ...] = ()  #: roster kinds used when present
+    #: optional ledger columns it cannot run without (absent: "not run: no 发放方式 column", never "0 found")
+    columns: tuple[str, ...] = ()
     helpers: tuple[str, ...] = ()  #: helper tables it reads, by name
     #: the evidence columns whose values make one finding (rows with equal values are one lead)
     key: tuple[str, ...] = ("id_number", "program")

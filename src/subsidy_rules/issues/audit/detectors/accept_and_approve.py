@@ -28,6 +28,7 @@ SPEC = DetectorSpec(
     description_en="The same operator accepted and approved the payment.",
     explain_zh="{name}（{id_number}）的{program_zh}由{note}一人受理并审核，涉及{amount}元。",
     explain_en="{name} ({id_number}): {program_zh} accepted and approved by the same operator {note}; {amount} yuan.",
+    columns=("accepted_by", "approved_by"),
     query=query,
     key=("note", "id_number", "program"),
     examples=(

@@ -42,6 +42,7 @@ SPEC = DetectorSpec(
         "One account received money for {note} people, {amount} yuan of it for {name} ({id_number}): held by"
         " another, or claimed falsely."
     ),
+    columns=("account",),
     query=query,
     key=("account", "id_number"),
     examples=(

@@ -38,6 +38,7 @@ SPEC = DetectorSpec(
     description_en="Paid before approval, or approved before application.",
     explain_zh="{name}（{id_number}）的{program_zh}审批顺序异常（{note}），涉及{amount}元。",
     explain_en="{name} ({id_number}): {program_zh} dates out of order ({note}); {amount} yuan.",
+    columns=("approved_on",),
     query=query,
     note_text=note_text,
     examples=(

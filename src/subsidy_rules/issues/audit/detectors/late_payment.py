@@ -46,6 +46,7 @@ SPEC = DetectorSpec(
     ),
     explain_zh="{name}（{id_number}）的{program_zh}申请后{note}，金额{amount}元。",
     explain_en="{name} ({id_number}): {program_zh} paid late after application ({note}), {amount} yuan.",
+    columns=("applied_on",),
     query=query,
     note_text=note_text,
     examples=(

@@ -48,6 +48,7 @@ SPEC = DetectorSpec(
     description_en="A program paid through the social-security card or one-card paid in cash or to another account.",
     explain_zh="{name}（{id_number}）的{program_zh}以{note}方式发放{amount}元，未通过“一卡通”。",
     explain_en="{name} ({id_number}): {program_zh} of {amount} yuan paid by {note}, not through the one-card.",
+    columns=("channel",),
     query=query,
     note_text=note_text,
     examples=(

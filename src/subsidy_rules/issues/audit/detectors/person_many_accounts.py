@@ -31,6 +31,7 @@ SPEC = DetectorSpec(
     description_en="One person paid into two or more accounts (the social-security card not counted).",
     explain_zh="{name}（{id_number}）通过{note}个账户领取补贴，合计{amount}元。",
     explain_en="{name} ({id_number}) was paid into {note} accounts, {amount} yuan in all.",
+    columns=("account", "channel"),
     query=query,
     key=("id_number",),
     examples=(
