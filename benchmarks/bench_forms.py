@@ -95,10 +95,10 @@ def _bare_calamine(paths: list[Path]) -> int:
 
 def _parts(paths: list[Path]) -> dict[str, float]:
     """(b)'s per-file work in this process, split by stage (seconds for all files)."""
-    from subsidy_rules.forms.book import open_book
     from subsidy_rules.forms.reader import read_bytes
-    from subsidy_rules.forms.safety import Limits
     from subsidy_rules.forms.validate import validate_data
+    from subsidy_rules.workbooks.book import open_book
+    from subsidy_rules.workbooks.safety import Limits
 
     lay = layout(FORM)
     limits = Limits()

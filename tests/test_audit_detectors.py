@@ -327,12 +327,13 @@ def test_years_the_calendar_does_not_cover_and_applications_before_any_deadline_
     assert not result.findings
 
 
-def test_a_ledger_with_no_readable_row_is_audited_to_no_finding(tmp_path: Path) -> None:
+def test_a_ledger_with_no_readable_row_is_refused_not_audited_to_no_finding(tmp_path: Path) -> None:
     rows, _ = build(1, specs=())
     rows["ledger"] = rows["ledger"][-2:]  # only the two unreadable rows
     paths = write(rows, tmp_path)
-    result = audit(paths["ledger"], _rosters(paths), as_of=AS_OF, only=["above-standard", "beyond-max-period"])
-    assert result.payments == 0 and not result.findings and all(r.ran for r in result.runs)
+    with pytest.raises(AuditError) as caught:
+        audit(paths["ledger"], _rosters(paths), as_of=AS_OF, only=["above-standard", "beyond-max-period"])
+    assert "all 2 rows of the payment ledger were left out" in str(caught.value)
 
 
 _id_texts = st.one_of(

@@ -46,7 +46,9 @@ def test_each_detector_gives_exactly_the_findings_its_examples_expect_on_duckdb(
 
 
 def test_the_examples_rows_are_all_read(on_duckdb: ExamplesRun) -> None:
-    assert on_duckdb.problems == ()
+    # an example may give a roster with no row (nobody died): the reader warns of it, which is right for a real
+    # run and no row problem here
+    assert [p for p in on_duckdb.problems if p.code != "audit-roster-empty"] == []
 
 
 def test_the_examples_give_the_same_findings_on_local_spark_as_on_duckdb(on_duckdb: ExamplesRun) -> None:

@@ -20,8 +20,12 @@ AS_OF = ["--as-of", "2025-12-31"]
 
 def _hostile(tmp: Path) -> Path:
     rows, _ = build(4)
+    hostile = ["+1+1", "-2", "@SUM(A1)", "\t=1", "\r=1"]
+    persons = sorted({r["id_number"] for r in rows["ledger"]})
     for i, r in enumerate(rows["ledger"]):
-        r["name"] = ['=HYPERLINK("http://x","点")', "+1+1", "-2", "@SUM(A1)", "\t=1", "\r=1"][i % 6] + "\x01\x1b\x0b"
+        n = persons.index(r["id_number"])  # one name per person; every other person's begins with =HYPERLINK
+        name = '=HYPERLINK("http://x","点")' if n % 2 == 0 else hostile[n // 2 % len(hostile)]
+        r["name"] = name + "\x01\x1b\x0b"
         r["unit"] = "=江汉区" if i % 2 else "江汉区\x01"
     return write(rows, tmp / "in")["ledger"]
 

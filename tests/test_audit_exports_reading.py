@@ -84,7 +84,10 @@ def test_a_header_with_a_unit_names_the_field_and_converts_it() -> None:
 
 
 def test_an_absent_optional_column_names_its_detectors_not_run_in_chinese() -> None:
-    assert missing_columns("not-one-card", frozenset({"account"})) == ("发放方式",)
+    from subsidy_rules.issues.audit.detectors import detectors
+
+    not_one_card = next(d for d in detectors() if d.name == "not-one-card")
+    assert missing_columns(not_one_card.columns, frozenset({"account"})) == ("发放方式",)
     assert reason_zh("no 发放方式 column") == "台账缺少“发放方式”列"
     assert reason_zh("needs pensions") == "缺少养老待遇领取人员名册"
     assert reason_zh(None) == "" and reason_zh("other") == "other"
@@ -104,8 +107,8 @@ def test_a_typed_parquet_ledger_is_read_and_ids_held_as_floats_are_refused(tmp_p
         "项目名称": pa.array([r["program"] for r in led]),
         "身份证号": pa.array([r["id_number"] for r in led]),
         "所属期": pa.array([date(int(str(r["period"])[:4]), int(str(r["period"])[5:]), 1) for r in led], pa.date32()),
-        "发放金额": pa.array([r["amount"] for r in led], pa.decimal128(12, 2)),
-        "发放日期": pa.array([r["paid_on"] for r in led], pa.date32()),
+        "发放金额": pa.array([Decimal(str(r["amount"])) for r in led], pa.decimal128(12, 2)),
+        "发放日期": pa.array([date.fromisoformat(str(r["paid_on"])) for r in led], pa.date32()),
     }
     pq.write_table(pa.table(table), tmp_path / "typed.parquet")
     result = audit(tmp_path / "typed.parquet", {}, as_of=AS_OF, only=["duplicate-period"])

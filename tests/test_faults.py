@@ -37,13 +37,13 @@ main()
 
 #: A DuckDB query that runs for minutes, started where the audit prepares its helper tables.
 SLOW_QUERY = """
-from subsidy_rules.issues.audit import engine
-_helpers = engine._helpers
-def _slow(con, *a, **k):
+from subsidy_rules.issues.audit import helpers
+_build = helpers.build
+def _slow(wanted, inputs):
     sys.stderr.write("READY\\n"); sys.stderr.flush()
-    con.execute("SELECT count(*) FROM range(100000000000) t(a) WHERE a % 7 = 3").fetchall()
-    return _helpers(con, *a, **k)
-engine._helpers = _slow
+    inputs.con.execute("SELECT count(*) FROM range(100000000000) t(a) WHERE a % 7 = 3").fetchall()
+    return _build(wanted, inputs)
+helpers.build = _slow
 """
 
 #: findings.xlsx is being written (openpyxl's write-only sheets and their temporary files exist) when READY.

@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 
 from subsidy_rules.demo.forms import Error, Formula, biff8, compound, ods, xls
-from subsidy_rules.forms.book import (
+from subsidy_rules.workbooks.book import (
     BOOL,
     DATE,
     ERROR,
@@ -30,7 +30,7 @@ from subsidy_rules.forms.book import (
     open_book,
     serial_to_date,
 )
-from subsidy_rules.forms.safety import Limits, Rejected
+from subsidy_rules.workbooks.safety import Limits, Rejected
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -417,7 +417,7 @@ def test_ole_streams_over_the_limit_and_small_streams_in_the_mini_stream() -> No
 
 
 def test_calamines_rows_become_cells_by_kind_and_never_beyond_the_cell_limit() -> None:
-    from subsidy_rules.forms.book import python_cells
+    from subsidy_rules.workbooks.book import python_cells
 
     rows = [[1.5, "", None, "文字", True, 7, date(2024, 5, 1), Decimal("2")]]
     assert python_cells(rows, Limits()) == {

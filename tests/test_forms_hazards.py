@@ -15,9 +15,9 @@ import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from subsidy_rules.forms import FormData, check_bytes, check_file, layout, read_bytes, render
-from subsidy_rules.forms.book import _XlsxSheet
 from subsidy_rules.forms.geometry import Geometry
-from subsidy_rules.forms.safety import Limits, UnsafeEnvironmentError, parse_ref
+from subsidy_rules.workbooks.book import _XlsxSheet
+from subsidy_rules.workbooks.safety import Limits, UnsafeEnvironmentError, parse_ref
 
 WUHAN = layout("wuhan-2022-problem-stats")
 GEO = Geometry.of(WUHAN)

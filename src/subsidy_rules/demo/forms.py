@@ -39,10 +39,10 @@ import openpyxl
 
 from subsidy_rules.core.files import atomic_write_bytes
 from subsidy_rules.forms import FORM_IDS, FormData, aggregate, layout, render, report_of, validate_files
-from subsidy_rules.forms.book import NUMBER, open_book
 from subsidy_rules.forms.geometry import Geometry
-from subsidy_rules.forms.safety import Limits
 from subsidy_rules.io.json import dumps, to_json
+from subsidy_rules.workbooks.book import NUMBER, open_book
+from subsidy_rules.workbooks.safety import Limits
 
 FORM = "wuhan-2022-problem-stats"
 

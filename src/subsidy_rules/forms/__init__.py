@@ -14,8 +14,8 @@ Usage::
 The five packaged forms (ids fixed with the issue taxonomy) are listed in
 :data:`FORM_IDS`. Module map: :mod:`.model` (the layout records),
 :mod:`.loader` (TOML), :mod:`.geometry` (positions on the sheet),
-:mod:`.template` (writer), :mod:`.safety` (zip/XML checks, limits),
-:mod:`.book` (opening .xlsx/.xlsm/.xls/.ods/.et by content into one grid of
+:mod:`.template` (writer), :mod:`subsidy_rules.workbooks.safety` (zip/XML checks, limits),
+:mod:`subsidy_rules.workbooks.book` (opening .xlsx/.xlsm/.xls/.ods/.et by content into one grid of
 stored cells), :mod:`.cells` (strict number and date parsing),
 :mod:`.reader` (locating the table by content, tolerant matching, strict
 reporting), :mod:`.validate`, :mod:`.rollup`, :mod:`.pool` (per-file
@@ -51,9 +51,9 @@ from subsidy_rules.forms.model import (
 from subsidy_rules.forms.problems import FileReport, Problem, Severity, ValidationReport
 from subsidy_rules.forms.reader import ReadResult, read_bytes
 from subsidy_rules.forms.rollup import RollUp, UnitInput, roll_up
-from subsidy_rules.forms.safety import Limits
 from subsidy_rules.forms.template import render, write_filled, write_template
 from subsidy_rules.forms.validate import FileResult, check_bytes, check_file, validate_data
+from subsidy_rules.workbooks.safety import Limits
 
 __all__ = [
     "FORM_IDS",

@@ -26,9 +26,9 @@ from subsidy_rules.forms.pool import run_isolated
 from subsidy_rules.forms.problems import FileReport, Problem, Severity, ValidationReport, problem
 from subsidy_rules.forms.reader import squash
 from subsidy_rules.forms.rollup import RollUp, UnitInput, roll_up
-from subsidy_rules.forms.safety import Limits, require_defusedxml
 from subsidy_rules.forms.template import render
 from subsidy_rules.forms.validate import FileResult, check_bytes, check_file, validate_data
+from subsidy_rules.workbooks.safety import Limits, require_defusedxml
 
 
 def _check_path(layout: FormLayout, limits: Limits, path: str) -> FileResult:

@@ -1,8 +1,8 @@
 """The reader: a submitted workbook → :class:`FormData` and the problems found on the way.
 
 It never raises on bad data. The bytes are opened by content
-(:mod:`subsidy_rules.forms.book`: .xlsx/.xlsm, .xls and WPS .et, .ods)
-behind the checks of :mod:`subsidy_rules.forms.safety`. The table is then
+(:mod:`subsidy_rules.workbooks.book`: .xlsx/.xlsm, .xls and WPS .et, .ods)
+behind the checks of :mod:`subsidy_rules.workbooks.safety`. The table is then
 located by its content — the title, the column labels, the row labels — not
 by fixed coordinates, so a file in the notice's own layout (no 栏次 row, no
 合计 row, a district's name before the title) reads like the library's
@@ -45,7 +45,6 @@ from typing import Any
 import attrs
 
 from subsidy_rules.core.text import fold
-from subsidy_rules.forms.book import BOOL, DATE, ERROR, NUMBER, TEXT, UNCALCULATED, Book, CellData, Grid, open_book
 from subsidy_rules.forms.cells import (
     MAX_MAGNITUDE,
     as_date,
@@ -79,7 +78,8 @@ from subsidy_rules.forms.model import (
     RowAxisKind,
 )
 from subsidy_rules.forms.problems import Problem, Severity, problem
-from subsidy_rules.forms.safety import Limits, Rejected, require_defusedxml
+from subsidy_rules.workbooks.book import BOOL, DATE, ERROR, NUMBER, TEXT, UNCALCULATED, Book, CellData, Grid, open_book
+from subsidy_rules.workbooks.safety import Limits, Rejected, require_defusedxml
 
 MAX_TEXT = 2000
 #: What offices type for "nothing" (issue 10): blank, never zero.

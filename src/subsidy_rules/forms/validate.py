@@ -37,7 +37,7 @@ from subsidy_rules.forms.geometry import Geometry, a1
 from subsidy_rules.forms.model import BlankRule, ColumnKind, FormLayout, Relation
 from subsidy_rules.forms.problems import FileReport, Problem, Severity, problem
 from subsidy_rules.forms.reader import ReadResult, read_bytes
-from subsidy_rules.forms.safety import Limits
+from subsidy_rules.workbooks.safety import Limits
 
 
 @attrs.frozen

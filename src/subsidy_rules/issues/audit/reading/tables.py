@@ -4,7 +4,7 @@
   GB18030 (GBK) — the last two transcoded to UTF-8 before DuckDB reads them; the separator (comma,
   tab, semicolon, ``|``) is sniffed from the first lines, whatever the file is named.
 * **Workbooks** (.xlsx/.xlsm, .xls, .ods, WPS .et): through the forms engine's reader
-  (:func:`subsidy_rules.forms.book.open_book`, its package and size checks). Every visible sheet whose
+  (:func:`subsidy_rules.workbooks.book.open_book`, its package and size checks). Every visible sheet whose
   header names the kind's required columns is read, as one table (a ledger kept one sheet per month);
   the others are reported as skipped with the reason. A value merged down a block (发放单位 over
   several rows) is read on every row of the block. A text file saved with a workbook's name is read as
@@ -35,8 +35,6 @@ import duckdb
 import pyarrow as pa
 
 from subsidy_rules.core.problem import Place, Problem
-from subsidy_rules.forms.book import BOOL, DATE, ERROR, NUMBER, TEXT, Grid, SheetInfo, open_book
-from subsidy_rules.forms.safety import Limits, Rejected
 from subsidy_rules.issues.audit.reading.header import (
     PREVIEW,
     Header,
@@ -48,6 +46,8 @@ from subsidy_rules.issues.audit.reading.header import (
 )
 from subsidy_rules.issues.audit.reading.html import html_tables
 from subsidy_rules.issues.audit.schema import FieldType, Kind
+from subsidy_rules.workbooks.book import BOOL, DATE, ERROR, NUMBER, TEXT, Grid, SheetInfo, open_book
+from subsidy_rules.workbooks.safety import Limits, Rejected
 
 #: limits of a ledger workbook (a district's ledger is tens of MB; the forms' limits suit monthly forms)
 LEDGER_LIMITS = Limits(

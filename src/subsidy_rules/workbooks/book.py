@@ -3,7 +3,7 @@
 Offices send .xlsx (Excel, WPS), .xlsm, legacy .xls (Excel 97–2003, WPS .et
 saved as BIFF), and .ods (LibreOffice). The format is decided by the bytes,
 never by the file name. Each format is opened behind the checks of
-:mod:`subsidy_rules.forms.safety` and read into the same :class:`Grid`:
+:mod:`subsidy_rules.workbooks.safety` and read into the same :class:`Grid`:
 every non-empty cell with its kind, plus hidden rows and columns and merged
 areas — what a reader needs to say "an error cell", "a formula never
 calculated", "a hidden row holding data", "two data cells merged", rather
@@ -45,7 +45,7 @@ from xml.parsers import expat
 
 import attrs
 
-from subsidy_rules.forms.safety import CheckedZip, Limits, Rejected, check_zip, parse_ref, reject
+from subsidy_rules.workbooks.safety import CheckedZip, Limits, Rejected, check_zip, parse_ref, reject
 
 #: Kinds of a stored cell.
 NUMBER, TEXT, BOOL, ERROR, DATE, UNCALCULATED = "n", "s", "b", "e", "d", "f"
@@ -988,7 +988,7 @@ def python_cells(rows: list[list[Any]], limits: Limits) -> dict[tuple[int, int],
 
 
 def _encrypted() -> Any:
-    from subsidy_rules.forms.problems import problem
+    from subsidy_rules.workbooks.safety import problem
 
     return problem("encrypted")
 

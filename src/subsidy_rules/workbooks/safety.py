@@ -7,12 +7,12 @@ a bzip2 member inflates without limit; ``<dimension ref="A1:XFD1048576">``
 makes read-only mode pad every row to 16,384 columns; one cell at
 XFD1048576 makes normal mode build a 4 GB bounding box.
 
-:func:`subsidy_rules.forms.book.open_book` decides the format by the
+:func:`subsidy_rules.workbooks.book.open_book` decides the format by the
 bytes; for a zip (xlsx, ods) this module then checks every member's
 declared size, the total, the count, the compression ratio and method
 (stored or deflate only: zipfile enforces the declared sizes, so they can
 be trusted), and reads every XML part, refusing any ``<!DOCTYPE`` or
-``<!ENTITY``. :mod:`subsidy_rules.forms.book` then reads the sheet
+``<!ENTITY``. :mod:`subsidy_rules.workbooks.book` then reads the sheet
 (python-calamine, or one expat pass where calamine cannot tell an error
 or an uncalculated formula from a blank) by its real geometry.
 
@@ -32,12 +32,18 @@ import functools
 import io
 import re
 import zipfile
+from typing import Any
 
 import attrs
 import openpyxl
 
 from subsidy_rules.core.errors import SubsidyRulesError
-from subsidy_rules.forms.problems import Problem, problem
+from subsidy_rules.core.problem import Place, Problem
+
+
+def problem(code: str, **fields: Any) -> Problem:
+    """A whole-file problem (no sheet or cell yet: the caller adds the file's name)."""
+    return Problem.make(code, place=Place(), **fields)
 
 
 @attrs.frozen
