@@ -14,6 +14,7 @@ from __future__ import annotations
 import click
 
 from subsidy_rules.cli import audit, demo, docs, eligibility, forms, issues, parameters, programs, retirement
+from subsidy_rules.cli import ledger, sample
 from subsidy_rules.cli._common import ContractGroup
 
 
@@ -38,6 +39,8 @@ for _command in (
     demo.demo,
     docs.docs,
     audit.audit,
+    ledger.ledger,
+    sample.sample,
 ):
     cli.add_command(_command)
 

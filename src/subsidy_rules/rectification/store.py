@@ -55,6 +55,7 @@ from subsidy_rules.rectification.model import (
     ImportSummary,
     Item,
     Source,
+    SpotCheck,
 )
 from subsidy_rules.rectification.states import Move, state_machine
 
@@ -115,8 +116,10 @@ def _sqlite_engine(path: Path) -> Engine:
     def _connect(dbapi: sqlite3.Connection, _: Any) -> None:
         dbapi.isolation_level = None  # the driver's own BEGIN is replaced by BEGIN IMMEDIATE below
         cur = dbapi.cursor()
-        cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA busy_timeout = 60000")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            cur.execute("PRAGMA journal_mode = WAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -201,10 +204,6 @@ class Ledger:
 
     def _prepare(self, upgrade: bool, path: Path | None) -> None:
         try:
-            with self.engine.connect() as conn:
-                if path is not None and conn.exec_driver_sql("PRAGMA journal_mode").scalar() != "wal":
-                    conn.exec_driver_sql("PRAGMA journal_mode = WAL")
-                conn.commit()
             with self.transaction() as conn:
                 if conn.dialect.name == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(1701)"))  # one initialiser at a time
@@ -499,6 +498,44 @@ class Ledger:
                 _insert_events(conn, events)
         return ImportSummary(source, len(exported), added, 0, 0, 0, unchanged)
 
+    def unit_counts(self) -> dict[str, int]:
+        """Items per unit, excluded ones left out (what the spot check ranks units by)."""
+        query = (
+            select(s.items.c.unit, func.count())
+            .where(s.items.c.status != "excluded")
+            .group_by(s.items.c.unit)
+            .order_by(s.items.c.unit)
+        )
+        with self._reader(None) as c:
+            return {r[0]: int(r[1]) for r in c.execute(query).all()}
+
+    def record_spot_check(self, check: SpotCheck, *, by: str, at: datetime | None = None) -> int:
+        """Keep a spot-check draw (and the units it chose, with why) in the ledger; returns its number."""
+        at = at or now()
+        with self.transaction() as conn:
+            sid = conn.execute(
+                insert(s.spot_checks)
+                .values(
+                    at=at, by=by, seed=check.seed, ratio=str(check.ratio), as_of=check.as_of,
+                    population=check.population, document=json.dumps(to_json(check), ensure_ascii=False),
+                )
+                .returning(s.spot_checks.c.id)
+            ).scalar_one()
+            conn.execute(
+                insert(s.spot_check_units),
+                [{"spot_check_id": sid, "rank": i, "unit": c.unit, "reason_code": c.reason_code, "reason": c.reason}
+                 for i, c in enumerate(check.chosen, start=1)],
+            )
+        return int(sid)
+
+    def spot_checks(self) -> list[tuple[int, datetime, str, SpotCheck]]:
+        """Every recorded draw: (number, when, by whom, the draw)."""
+        with self._reader(None) as c:
+            return [
+                (r.id, r.at, r.by, from_json(json.loads(r.document), SpotCheck))
+                for r in c.execute(select(s.spot_checks).order_by(s.spot_checks.c.id)).all()
+            ]
+
     def export(self) -> Iterator[ExportedItem]:
         """Every item with its history, by finding id (what ``ledger export --format jsonl`` writes)."""
         with self._reader(None) as c:
@@ -777,4 +814,4 @@ def _backup_sqlite(conn: Connection, target: Path) -> None:
     shutil.move(tmp, target)
 
 
-__all__ = ["HEAD", "ENV", "Ledger", "database_url", "from_fen", "to_fen"]
+__all__ = ["ENV", "HEAD", "Ledger", "database_url", "from_fen", "to_fen"]
