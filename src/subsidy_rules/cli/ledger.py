@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 import click
 
-from subsidy_rules.cli._common import DATE, MONTH, EXIT_PROBLEMS, emit_json, fail, format_option, output_option
+from subsidy_rules.cli._common import DATE, EXIT_PROBLEMS, MONTH, emit_json, fail, format_option, output_option
 from subsidy_rules.core.month import Month
 from subsidy_rules.io.files import atomic_output, check_extension
 from subsidy_rules.io.json import to_json
@@ -164,8 +164,10 @@ def import_(source: str, db: str | None, by: str | None, fmt: str) -> None:
         if read.is_export:
             summary = lg.import_exported(read.exported, source=read.source)
         else:
-            origin = Source.AUDIT if source == "-" or source.lower().endswith((".jsonl", ".json", ".ndjson")) else (
-                Source.MANUAL
+            origin = (
+                Source.AUDIT
+                if source == "-" or source.lower().endswith((".jsonl", ".json", ".ndjson"))
+                else (Source.MANUAL)
             )
             ran = detectors_run(source) if origin is Source.AUDIT else None
             summary = lg.import_findings(read.findings, source=read.source, by=who, origin=origin, detectors_run=ran)
@@ -175,7 +177,8 @@ def import_(source: str, db: str | None, by: str | None, fmt: str) -> None:
         emit_json({"import": to_json(summary), "warnings": to_json(list(read.warnings))})
         return
     click.echo(
-        f"读入 {summary.read} 条：新增 {summary.added}，变化 {summary.changed}，复查未再发现 {summary.no_longer_detected}，"
+        f"读入 {summary.read} 条：新增 {summary.added}，变化 {summary.changed}，"
+        f"复查未再发现 {summary.no_longer_detected}，"
         f"再次发现 {summary.detected_again}，未变 {summary.unchanged}"
     )
 
@@ -247,13 +250,17 @@ def show(finding_id: str, db: str | None, unmasked: bool, fmt: str) -> None:
         return
     it = shown(item, unmasked)
     click.echo(_line(it, today))
-    click.echo(f"  问题类型：{it.issue}；项目：{it.program or '（多个项目）'}；核查规则：{it.detector}；版本 {it.version}")
+    click.echo(
+        f"  问题类型：{it.issue}；项目：{it.program or '（多个项目）'}；核查规则：{it.detector}；版本 {it.version}"
+    )
     click.echo(f"  {it.explanation_zh}")
     for label, value in (("整改措施", it.measure), ("整改情况", it.done), ("追回金额（元）", it.recovered_yuan)):
         if value is not None:
             click.echo(f"  {label}：{value}")
     if moves:
-        click.echo("  可办理：" + "；".join(f"{m.name_zh} → {sm.name_zh(m.target)}（--status {m.target}）" for m in moves))
+        click.echo(
+            "  可办理：" + "；".join(f"{m.name_zh} → {sm.name_zh(m.target)}（--status {m.target}）" for m in moves)
+        )
 
 
 def _attachment(path: Path) -> Attachment:
@@ -275,10 +282,17 @@ def _attachment(path: Path) -> Attachment:
 @click.option("--owner", default=None, help="The person responsible for the rectification (责任人).")
 @click.option("--measure", default=None, help="The rectification measure (整改措施).")
 @click.option("--deadline", type=DATE, default=None, help="The deadline (整改时限), YYYY-MM-DD.")
-@click.option("--within", type=click.IntRange(1, 366), default=None, help="The deadline in N working days (调休 counted).")
+@click.option(
+    "--within", type=click.IntRange(1, 366), default=None, help="The deadline in N working days (调休 counted)."
+)
 @click.option("--recovered-yuan", "recovered", type=MoneyType(), default=None, help="Money recovered, in 元.")
-@click.option("--attach", "attach", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A file to record (by name and SHA-256); repeatable.")
+@click.option(
+    "--attach",
+    "attach",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file to record (by name and SHA-256); repeatable.",
+)
 @click.option("--expect-version", type=int, default=None, help="Refuse if the item is no longer at this version.")
 @unmasked_option
 @format_option
@@ -352,8 +366,14 @@ def history(finding_id: str, db: str | None, fmt: str) -> None:
 
 @ledger.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "xlsx"]), default="jsonl", show_default=True,
-              help="jsonl: every item with its history (import reads it back); xlsx: for people.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "xlsx"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: every item with its history (import reads it back); xlsx: for people.",
+)
 @output_option(help="Write here (atomically); jsonl without -o goes to standard output.")
 @unmasked_option
 def export(db: str | None, fmt: str, output: Path | None, unmasked: bool) -> None:
@@ -387,12 +407,16 @@ def export(db: str | None, fmt: str, output: Path | None, unmasked: bool) -> Non
 @unmasked_option
 @format_option
 def report(
-    db: str | None, month: Month, as_of: date | None, jurisdiction: str | None, output: Path | None,
-    unmasked: bool, fmt: str,
+    db: str | None,
+    month: Month,
+    as_of: date | None,
+    jurisdiction: str | None,
+    output: Path | None,
+    unmasked: bool,
+    fmt: str,
 ) -> None:
     """The month's report: new, verified, excluded, rectifying, rectified, closed and overdue items; money."""
-    from subsidy_rules.rectification.report import DEFAULT_JURISDICTION, monthly_report, report_lines
-    from subsidy_rules.rectification.report import write_report_xlsx
+    from subsidy_rules.rectification.report import DEFAULT_JURISDICTION, monthly_report, report_lines, write_report_xlsx
 
     if output is not None:
         check_extension(output, [".xlsx"])
@@ -416,7 +440,12 @@ def report(
 @unmasked_option
 @format_option
 def fill(
-    db: str | None, unit: str, forms: tuple[str, ...], only_unit: str | None, output: Path, unmasked: bool,
+    db: str | None,
+    unit: str,
+    forms: tuple[str, ...],
+    only_unit: str | None,
+    output: Path,
+    unmasked: bool,
     fmt: str,
 ) -> None:
     """Fill the campaigns' forms from the verified items, then validate each (exit 1 if one does not)."""
@@ -425,9 +454,7 @@ def fill(
     from subsidy_rules.rectification.filling import LEDGER_FORMS, fill_from_ledger
 
     with _open(db) as lg:
-        paths = fill_from_ledger(
-            lg, output, unit, forms=forms or LEDGER_FORMS, only_unit=only_unit, unmasked=unmasked
-        )
+        paths = fill_from_ledger(lg, output, unit, forms=forms or LEDGER_FORMS, only_unit=only_unit, unmasked=unmasked)
     valid: dict[str, bool] = {}
     for form_id, path in paths.items():
         result = batch.validate_files(layout(form_id), [path])

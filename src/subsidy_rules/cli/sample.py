@@ -25,16 +25,39 @@ from subsidy_rules.rectification.store import Ledger, now
 
 
 @click.command()
-@click.option("--units", "units_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Units CSV: 单位 (required), 发现问题数, 发放笔数, 所属单位 (for villages).")
-@click.option("--from-aggregate", "aggregate", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="A roll-up report (forms aggregate --format json): its 零报送 units come first.")
-@click.option("--db", "db", default=None, metavar="PATH|URL",
-              help="The ledger: findings per unit from it (with --units: the ledger's counts replace the file's).")
-@click.option("--ratio", type=click.FloatRange(0, 1), default=None,
-              help="Share of units to check (default and minimum: the dated parameter, 30 %).")
-@click.option("--villages", type=click.IntRange(1, 1000), default=None,
-              help="Villages or communities to draw within each chosen unit (seed 003: 10).")
+@click.option(
+    "--units",
+    "units_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Units CSV: 单位 (required), 发现问题数, 发放笔数, 所属单位 (for villages).",
+)
+@click.option(
+    "--from-aggregate",
+    "aggregate",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A roll-up report (forms aggregate --format json): its 零报送 units come first.",
+)
+@click.option(
+    "--db",
+    "db",
+    default=None,
+    metavar="PATH|URL",
+    help="The ledger: findings per unit from it (with --units: the ledger's counts replace the file's).",
+)
+@click.option(
+    "--ratio",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Share of units to check (default and minimum: the dated parameter, 30 %).",
+)
+@click.option(
+    "--villages",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="Villages or communities to draw within each chosen unit (seed 003: 10).",
+)
 @click.option("--seed", type=int, required=True, help="Seed of the random draw (the same seed, the same choice).")
 @click.option("--as-of", "as_of", type=DATE, default=None, help="The day whose minimum share applies (default today).")
 @click.option("--record", is_flag=True, help="Keep the draw in the ledger (--db) with its reasons.")
@@ -73,7 +96,8 @@ def sample(
             if population:
                 population = [
                     UnitFacts(u.unit, counts.get(u.unit, 0), u.payments, u.parent, counts.get(u.unit, 0) == 0)
-                    if u.parent is None else u
+                    if u.parent is None
+                    else u
                     for u in population
                 ]
             else:
@@ -98,7 +122,8 @@ def sample(
         emit_json(payload)
         return
     click.echo(
-        f"共 {check.population} 个单位，按不低于 {check.ratio:%} 的比例（最低 {check.minimum_ratio:%}，{check.ratio_cited}）"
+        f"共 {check.population} 个单位，按不低于 {check.ratio:%} 的比例"
+        f"（最低 {check.minimum_ratio:%}，{check.ratio_cited}）"
         f"抽取 {len(check.chosen)} 个（随机种子 {check.seed}）："
     )
     for i, c in enumerate(check.chosen, start=1):

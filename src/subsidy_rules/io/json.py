@@ -5,7 +5,8 @@ do; this module teaches the converter the library's value types once:
 
 * ``Decimal`` ↔ string (``"1234.50"``): money never passes through float;
 * ``Fraction`` ↔ string (``"2/3"``);
-* ``date`` ↔ ``"YYYY-MM-DD"``; ``datetime`` ↔ ISO 8601 with its offset; :class:`~subsidy_rules.core.month.Month` ↔ ``"YYYY-MM"``;
+* ``datetime`` ↔ ISO 8601 with its offset (the ledger's event times);
+* ``date`` ↔ ``"YYYY-MM-DD"``; :class:`~subsidy_rules.core.month.Month` ↔ ``"YYYY-MM"``;
 * enums ↔ their values; tuples ↔ lists; mappings ↔ objects;
 * ``str``, ``int`` and ``bool`` are strict: ``"12"`` is not a number, ``"no"`` is not false;
 * a parameter's dated values are read according to the parameter's kind.

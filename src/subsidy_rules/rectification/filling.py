@@ -94,7 +94,7 @@ def summary(items: Sequence[Item], unit: str) -> FormData:
             column = 14 if item.issue == "payment.short" or item.issue.startswith("payment.short.") else 13
             recovered[item.unit][column] += item.recovered_yuan
     values: dict[str, dict[int, CellValue | None]] = {}
-    for n, (u, cols) in enumerate(sorted(recovered.items()), start=1):
+    for n, (_unit, cols) in enumerate(sorted(recovered.items()), start=1):
         values[str(n)] = {c: _wan(v, lay.column(c).decimals) for c, v in cols.items()}
     return attrs.evolve(FormData.from_values(lay, values, unit=unit + MARK, with_totals=True), fields={})
 

@@ -134,9 +134,7 @@ def _manual_kind() -> Any:
 
     kind = KINDS.get(MANUAL_KIND)
     if kind is None:
-        issues = tuple(
-            (node.code, (node.name_zh,)) for node in taxonomy() if node.kind is NodeKind.PROBLEM
-        )
+        issues = tuple((node.code, (node.name_zh,)) for node in taxonomy() if node.kind is NodeKind.PROBLEM)
         kind = Kind(
             MANUAL_KIND,
             "手工录入问题",
@@ -180,8 +178,19 @@ def read_manual(path: str | Path) -> ReadFile:
             errors = [p for p in loaded.problems if p.is_error]
             if errors:
                 raise _refuse(errors, loaded.rows_read - loaded.rows_kept or len(errors))
-            cols = ("finding_id", "unit", "issue", "program", "id_number", "name", "month", "amount",
-                    "description", "description_en", "__line")
+            cols = (
+                "finding_id",
+                "unit",
+                "issue",
+                "program",
+                "id_number",
+                "name",
+                "month",
+                "amount",
+                "description",
+                "description_en",
+                "__line",
+            )
             rows = con.execute(f"SELECT {', '.join(cols)} FROM {loaded.table} ORDER BY __line").fetchall()
     finally:
         con.close()
@@ -197,8 +206,9 @@ def read_manual(path: str | Path) -> ReadFile:
         )
         if fid in seen:
             raise LedgerError(
-                Problem.make("ledger-duplicate-finding", place=Place(file=name, line=r["__line"]), value=fid,
-                             other=seen[fid])
+                Problem.make(
+                    "ledger-duplicate-finding", place=Place(file=name, line=r["__line"]), value=fid, other=seen[fid]
+                )
             )
         seen[fid] = r["__line"]
         findings.append(
@@ -224,7 +234,7 @@ def read_manual(path: str | Path) -> ReadFile:
 
 
 def read_any(path: str | Path) -> ReadFile:
-    """A file by its kind: ``.jsonl``/``.json``/``-`` through the JSON edge, ``.csv``/``.xlsx`` … by the audit's reader."""
+    """A file by its kind: ``.jsonl``/``.json``/``-`` through the JSON edge, CSV/XLSX by the audit's reader."""
     suffix = Path(str(path)).suffix.lower()
     if str(path) == "-" or suffix in (".jsonl", ".json", ".ndjson"):
         return read_jsonl(path)

@@ -92,7 +92,11 @@ def due_date(month: Month, layer: str = DEFAULT_JURISDICTION) -> tuple[date, Cit
 
 
 def monthly_report(
-    ledger: Ledger, month: Month, *, today: date | None = None, unmasked: bool = False,
+    ledger: Ledger,
+    month: Month,
+    *,
+    today: date | None = None,
+    unmasked: bool = False,
     layer: str = DEFAULT_JURISDICTION,
 ) -> MonthlyReport:
     """The report of ``month`` from the ledger's events (replayed up to the month's end)."""
@@ -110,16 +114,26 @@ def monthly_report(
     deadline: dict[str, date | None] = {}
     with ledger.engine.connect() as conn:
         for r in conn.execute(
-            select(s.items.c.finding_id, s.items.c.unit, s.items.c.program, s.items.c.amount_fen,
-                   s.items.c.id_number, s.items.c.name, s.items.c.owner)
+            select(
+                s.items.c.finding_id,
+                s.items.c.unit,
+                s.items.c.program,
+                s.items.c.amount_fen,
+                s.items.c.id_number,
+                s.items.c.name,
+                s.items.c.owner,
+            )
         ):
             info[r.finding_id] = (r.unit, r.program, from_fen(r.amount_fen), r.id_number, r.name)
         owners = {r.finding_id: r.owner for r in conn.execute(select(s.items.c.finding_id, s.items.c.owner))}
-        query = (
-            select(s.events.c.finding_id, s.events.c.at, s.events.c.kind, s.events.c.from_status,
-                   s.events.c.to_status, s.events.c.changes)
-            .order_by(s.events.c.finding_id, s.events.c.seq)
-        )
+        query = select(
+            s.events.c.finding_id,
+            s.events.c.at,
+            s.events.c.kind,
+            s.events.c.from_status,
+            s.events.c.to_status,
+            s.events.c.changes,
+        ).order_by(s.events.c.finding_id, s.events.c.seq)
         for e in conn.execute(query):
             day = china_day(e.at)
             if day > end:
@@ -153,16 +167,25 @@ def monthly_report(
             unit, program, _, id_number, name = info[fid]
             add(unit, program, "overdue")
             overdue.append(
-                OverdueItem(fid, unit, program, id_number if unmasked else mask_id(id_number),
-                            name if unmasked else mask_name(name), owners.get(fid), dl)
+                OverdueItem(
+                    fid,
+                    unit,
+                    program,
+                    id_number if unmasked else mask_id(id_number),
+                    name if unmasked else mask_name(name),
+                    owners.get(fid),
+                    dl,
+                )
             )
 
     def counts(key: tuple[str, str]) -> Counts:
         t = tallies.get(key, {})
         return Counts(
             key=key[1],
-            **{f: int(t.get(f, 0)) for f in ("new", "verified", "excluded", "rectifying", "rectified", "closed",
-                                             "rejected", "overdue")},
+            **{
+                f: int(t.get(f, 0))
+                for f in ("new", "verified", "excluded", "rectifying", "rectified", "closed", "rejected", "overdue")
+            },
             found_yuan=Decimal(t.get("found_yuan", ZERO)).quantize(Decimal("0.01")),
             recovered_yuan=Decimal(t.get("recovered_yuan", ZERO)).quantize(Decimal("0.01")),
         )
@@ -181,12 +204,33 @@ def monthly_report(
     )
 
 
-COLUMNS_ZH = ("新增", "已核实", "已排除", "进入整改", "已整改", "已销号", "退回重改", "逾期", "核实问题金额（元）", "追回金额（元）")
+COLUMNS_ZH = (
+    "新增",
+    "已核实",
+    "已排除",
+    "进入整改",
+    "已整改",
+    "已销号",
+    "退回重改",
+    "逾期",
+    "核实问题金额（元）",
+    "追回金额（元）",
+)
 
 
 def counts_row(c: Counts) -> list[Value]:
-    return [c.new, c.verified, c.excluded, c.rectifying, c.rectified, c.closed, c.rejected, c.overdue,
-            c.found_yuan, c.recovered_yuan]
+    return [
+        c.new,
+        c.verified,
+        c.excluded,
+        c.rectifying,
+        c.rectified,
+        c.closed,
+        c.rejected,
+        c.overdue,
+        c.found_yuan,
+        c.recovered_yuan,
+    ]
 
 
 def report_lines(report: MonthlyReport) -> list[str]:
@@ -197,7 +241,8 @@ def report_lines(report: MonthlyReport) -> list[str]:
         f"整改台账月报 {report.month}（统计至 {report.as_of}）",
         f"应于 {report.due} 前报送（依据：{cite.document_number or cite.title} {cite.article or ''}）",
         f"新增 {t.new}，核实 {t.verified}，排除 {t.excluded}，进入整改 {t.rectifying}，整改完成 {t.rectified}，"
-        f"销号 {t.closed}，退回 {t.rejected}，逾期 {t.overdue}；核实问题金额 {t.found_yuan} 元，追回 {t.recovered_yuan} 元",
+        f"销号 {t.closed}，退回 {t.rejected}，逾期 {t.overdue}；"
+        f"核实问题金额 {t.found_yuan} 元，追回 {t.recovered_yuan} 元",
         "月末各状态：" + "，".join(f"{state_machine().name_zh(k)} {v}" for k, v in report.states_at_end.items()),
     ]
     for title, rows in (("按单位", report.by_unit), ("按项目", report.by_program)):
@@ -205,7 +250,8 @@ def report_lines(report: MonthlyReport) -> list[str]:
         for c in rows:
             lines.append(
                 f"  {c.key}：新增 {c.new}，核实 {c.verified}，排除 {c.excluded}，整改中 {c.rectifying}，"
-                f"已整改 {c.rectified}，销号 {c.closed}，逾期 {c.overdue}，金额 {c.found_yuan} 元，追回 {c.recovered_yuan} 元"
+                f"已整改 {c.rectified}，销号 {c.closed}，逾期 {c.overdue}，"
+                f"金额 {c.found_yuan} 元，追回 {c.recovered_yuan} 元"
             )
     for o in report.overdue_items:
         lines.append(f"  逾期：{o.finding_id}（{o.unit}，责任人 {o.owner or '未填'}，时限 {o.deadline}）")
@@ -230,8 +276,10 @@ def write_report_xlsx(report: MonthlyReport, path: Path | str) -> Path:
                 "逾期事项",
                 title,
                 ["问题编号", "单位", "项目", "身份证号", "姓名", "责任人", "整改时限"],
-                [[o.finding_id, o.unit, o.program, o.id_number, o.name, o.owner, o.deadline]
-                 for o in report.overdue_items],
+                [
+                    [o.finding_id, o.unit, o.program, o.id_number, o.name, o.owner, o.deadline]
+                    for o in report.overdue_items
+                ],
             ),
         ],
     )

@@ -110,8 +110,12 @@ def read_units_csv(path: str | Path) -> list[UnitFacts]:
         unit = cell("unit")
         if not unit:
             raise LedgerError(
-                Problem.make("audit-missing-value", place=Place(file=name, line=line, field="单位"), field="unit",
-                             field_zh="单位")
+                Problem.make(
+                    "audit-missing-value",
+                    place=Place(file=name, line=line, field="单位"),
+                    field="unit",
+                    field_zh="单位",
+                )
             )
         numbers: dict[str, int | None] = {}
         for field in ("findings", "payments"):
@@ -140,9 +144,7 @@ def units_from_aggregate(path: str | Path) -> list[UnitFacts]:
     doc = read_document(path)
     units = doc.get("units")
     if not isinstance(units, list):
-        raise DataFileError(
-            [Problem.make("json-missing", place=Place(file=str(path), path="$.units"), field="units")]
-        )
+        raise DataFileError([Problem.make("json-missing", place=Place(file=str(path), path="$.units"), field="units")])
     out: list[UnitFacts] = []
     for i, u in enumerate(units):
         if not isinstance(u, dict) or not isinstance(u.get("unit"), str):
@@ -220,9 +222,11 @@ def draw(
         take(u, "random")
     if villages:
         chosen = [
-            attrs.evolve(c, villages=tuple(sorted(rng.sample(sorted(children[c.unit]),
-                                                             min(villages, len(children[c.unit]))))))
-            if c.unit in children else c
+            attrs.evolve(
+                c, villages=tuple(sorted(rng.sample(sorted(children[c.unit]), min(villages, len(children[c.unit])))))
+            )
+            if c.unit in children
+            else c
             for c in chosen
         ]
     used_ratio = Decimal(share.numerator) / Decimal(share.denominator)

@@ -22,6 +22,7 @@ when someone else changed the item meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -187,10 +188,8 @@ class Ledger:
             if not path.exists():
                 if not path.parent.is_dir():
                     raise LedgerError(Problem.make("ledger-cannot-open", reason=f"no folder {path.parent}"))
-                try:
+                with contextlib.suppress(FileExistsError):  # another process made it a moment ago
                     os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-                except FileExistsError:
-                    pass  # another process made it a moment ago
             engine = _sqlite_engine(path)
         else:
             engine = create_engine(url, pool_pre_ping=True)
@@ -444,15 +443,24 @@ class Ledger:
                             s.items.c.detector.in_(sorted(ran)),
                         )
                     )
-                    for r in conn.execute(query).all():
-                        if r.finding_id in by_id:
+                    for gone_row in conn.execute(query).all():
+                        fid, version = gone_row.finding_id, gone_row.version
+                        if fid in by_id:
                             continue
-                        _versioned_update(conn, r.finding_id, r.version, {"detected": False, "updated_at": at})
+                        _versioned_update(conn, fid, version, {"detected": False, "updated_at": at})
                         new_events.append(
                             (
-                                r.finding_id,
-                                Event(r.version + 1, at, by, EventKind.NO_LONGER_DETECTED, None, None, source,
-                                      {"detected": "false"}),
+                                fid,
+                                Event(
+                                    version + 1,
+                                    at,
+                                    by,
+                                    EventKind.NO_LONGER_DETECTED,
+                                    None,
+                                    None,
+                                    source,
+                                    {"detected": "false"},
+                                ),
                             )
                         )
                         gone += 1
@@ -461,8 +469,14 @@ class Ledger:
             _insert_events(conn, new_events)
             conn.execute(
                 insert(s.imports).values(
-                    at=at, by=by, source=source, read=len(findings), added=added, changed=changed,
-                    no_longer_detected=gone, detected_again=again,
+                    at=at,
+                    by=by,
+                    source=source,
+                    read=len(findings),
+                    added=added,
+                    changed=changed,
+                    no_longer_detected=gone,
+                    detected_again=again,
                 )
             )
         return ImportSummary(source, len(findings), added, changed, gone, again, unchanged)
@@ -516,15 +530,22 @@ class Ledger:
             sid = conn.execute(
                 insert(s.spot_checks)
                 .values(
-                    at=at, by=by, seed=check.seed, ratio=str(check.ratio), as_of=check.as_of,
-                    population=check.population, document=json.dumps(to_json(check), ensure_ascii=False),
+                    at=at,
+                    by=by,
+                    seed=check.seed,
+                    ratio=str(check.ratio),
+                    as_of=check.as_of,
+                    population=check.population,
+                    document=json.dumps(to_json(check), ensure_ascii=False),
                 )
                 .returning(s.spot_checks.c.id)
             ).scalar_one()
             conn.execute(
                 insert(s.spot_check_units),
-                [{"spot_check_id": sid, "rank": i, "unit": c.unit, "reason_code": c.reason_code, "reason": c.reason}
-                 for i, c in enumerate(check.chosen, start=1)],
+                [
+                    {"spot_check_id": sid, "rank": i, "unit": c.unit, "reason_code": c.reason_code, "reason": c.reason}
+                    for i, c in enumerate(check.chosen, start=1)
+                ],
             )
         return int(sid)
 
@@ -548,8 +569,21 @@ class Ledger:
 
 # -- rows <-> records --------------------------------------------------------------------------------
 
-_COMPARED = ("detector", "issue", "program", "unit", "id_number", "name", "months", "amount_fen", "evidence",
-             "explanation_zh", "explanation_en", "citations", "account")
+_COMPARED = (
+    "detector",
+    "issue",
+    "program",
+    "unit",
+    "id_number",
+    "name",
+    "months",
+    "amount_fen",
+    "evidence",
+    "explanation_zh",
+    "explanation_en",
+    "citations",
+    "account",
+)
 
 
 def finding_values(f: Finding) -> dict[str, Any]:
@@ -675,8 +709,10 @@ def _insert_events(conn: Connection, events: Sequence[tuple[str, Event]]) -> Non
         if e.attachments:
             conn.execute(
                 insert(s.attachments),
-                [{"event_id": event_id, "file_name": a.file_name, "sha256": a.sha256, "size": a.size}
-                 for a in e.attachments],
+                [
+                    {"event_id": event_id, "file_name": a.file_name, "sha256": a.sha256, "size": a.size}
+                    for a in e.attachments
+                ],
             )
 
 
@@ -692,7 +728,9 @@ def _versioned_update(conn: Connection, fid: str, version: int, values: dict[str
 
 
 def _conflict(item: Item, expected: int) -> ConflictError:
-    return ConflictError(Problem.make("ledger-conflict", value=item.finding_id, current=item.version, expected=expected))
+    return ConflictError(
+        Problem.make("ledger-conflict", value=item.finding_id, current=item.version, expected=expected)
+    )
 
 
 # -- the rules of a change -----------------------------------------------------------------------------
@@ -707,7 +745,7 @@ def plan_change(item: Item, change: Change, today: date) -> tuple[dict[str, Any]
             raise LedgerError(Problem.make("ledger-unknown-status", value=change.status, allowed=", ".join(sm.codes())))
         move = sm.move(item.status, change.status)
         if move is None:
-            allowed = sm.moves_from(item.status)
+            open_moves = sm.moves_from(item.status)
             raise LedgerError(
                 Problem.make(
                     "ledger-move-refused",
@@ -716,8 +754,8 @@ def plan_change(item: Item, change: Change, today: date) -> tuple[dict[str, Any]
                     to_zh=sm.name_zh(change.status),
                     from_en=item.status,
                     to_en=change.status,
-                    allowed_zh="、".join(sm.name_zh(m.target) for m in allowed) or "（无）",
-                    allowed_en=", ".join(m.target for m in allowed) or "(none)",
+                    allowed_zh="、".join(sm.name_zh(m.target) for m in open_moves) or "（无）",
+                    allowed_en=", ".join(m.target for m in open_moves) or "(none)",
                 )
             )
     move_zh = move.name_zh if move else "修改"
@@ -743,7 +781,8 @@ def plan_change(item: Item, change: Change, today: date) -> tuple[dict[str, Any]
     missing = [
         f
         for f in ("note", "owner", "measure", "deadline", "recovered_yuan")
-        if f in requires and (given[f] is None or given[f] == "")
+        if f in requires
+        and (given[f] is None or given[f] == "")
         and not (f == "recovered_yuan" and item.amount_yuan == 0)
     ]
     if move is None and not any(v not in (None, "") for v in given.values()) and not change.attachments:
@@ -751,7 +790,9 @@ def plan_change(item: Item, change: Change, today: date) -> tuple[dict[str, Any]
     if missing:
         zh, en, option = _FIELD_NAMES[missing[0]]
         raise LedgerError(
-            Problem.make("ledger-missing-field", move_zh=move_zh, move_en=move_en, field_zh=zh, field_en=en, option=option)
+            Problem.make(
+                "ledger-missing-field", move_zh=move_zh, move_en=move_en, field_zh=zh, field_en=en, option=option
+            )
         )
     if "other_person" in requires and item.rectified_by is not None and change.by.strip() == item.rectified_by.strip():
         raise LedgerError(Problem.make("ledger-same-person", value=item.rectified_by))
