@@ -119,8 +119,6 @@ def _sqlite_engine(path: Path) -> Engine:
         cur = dbapi.cursor()
         cur.execute("PRAGMA busy_timeout = 60000")
         cur.execute("PRAGMA foreign_keys = ON")
-        if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            cur.execute("PRAGMA journal_mode = WAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -196,32 +194,51 @@ class Ledger:
         ledger = cls(engine, url)
         try:
             ledger._prepare(upgrade, path)
+            if path is not None:
+                ledger._wal()
         except BaseException:
             engine.dispose()
             raise
         return ledger
 
     def _prepare(self, upgrade: bool, path: Path | None) -> None:
+        backed_up = False
         try:
-            with self.transaction() as conn:
-                if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(1701)"))  # one initialiser at a time
-                current = revision_of(conn)
-                if current is None:
-                    _upgrade(conn)
-                elif current != HEAD:
+            while True:
+                with self.transaction() as conn:
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(1701)"))  # one initialiser at a time
+                    current = revision_of(conn)
+                    if current is None:
+                        _upgrade(conn)
+                        return
+                    if current == HEAD:
+                        return
                     known = [f"{n:04d}" for n in range(1, int(HEAD) + 1)]
                     if current not in known:
                         raise LedgerError(Problem.make("ledger-schema-new", current=current, head=HEAD))
                     if not upgrade:
                         raise LedgerError(Problem.make("ledger-schema-old", current=current, head=HEAD))
-                    if path is not None:
-                        backup = path.with_name(f"{path.name}.rev-{current}.bak")
-                        _backup_sqlite(conn, backup)
-                    _upgrade(conn)
+                    if path is None or backed_up:
+                        _upgrade(conn)
+                        return
+                # SQLite: a consistent copy of the old file first, outside the write transaction
+                _backup_sqlite(path, path.with_name(f"{path.name}.rev-{current}.bak"))
+                backed_up = True
         except LedgerError:
             raise
         except DBAPIError as exc:
+            raise _database_error(exc, self.url) from None
+
+    def _wal(self) -> None:
+        """WAL mode (persistent in the file), set once the file is known to be a ledger."""
+        try:
+            with self.engine.connect() as conn:
+                raw = conn.connection.dbapi_connection
+                assert raw is not None
+                if raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    raw.execute("PRAGMA journal_mode = WAL")
+        except DBAPIError as exc:  # pragma: no cover - a file that opened a moment ago
             raise _database_error(exc, self.url) from None
 
     @property
@@ -841,17 +858,13 @@ def _database_error(exc: DBAPIError, url: str) -> LedgerError:
     return LedgerError(Problem.make("ledger-cannot-open", reason=f"{shown_url(url)}: {reason}"))
 
 
-def _backup_sqlite(conn: Connection, target: Path) -> None:
-    """A consistent copy of the SQLite file before an upgrade (the online backup API)."""
-    raw = conn.connection.dbapi_connection
-    assert isinstance(raw, sqlite3.Connection)
+def _backup_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of the SQLite file before an upgrade (the online backup API), readable by its owner only."""
     tmp = target.with_name(target.name + ".part")
-    dest = sqlite3.connect(tmp)
-    try:
-        raw.backup(dest)
-    finally:
-        dest.close()
-    os.chmod(tmp, 0o600)
+    with contextlib.closing(sqlite3.connect(source, timeout=60)) as src:
+        os.close(os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))
+        with contextlib.closing(sqlite3.connect(tmp)) as dest:
+            src.backup(dest)
     shutil.move(tmp, target)
 
 
