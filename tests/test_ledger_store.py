@@ -88,14 +88,21 @@ def test_a_lead_walks_to_closed_and_only_another_person_may_close_it(db: str) ->
         rejected = lg.update(f.finding_id, Change(by="乙", status="rectifying", note="凭证不全"), at=OCT_9)
         assert rejected.done is None and rejected.rectified_by is None and rejected.deadline == date(2025, 10, 15)
         lg.update(
-            f.finding_id, Change(by="甲", status="rectified", note="补齐凭证", recovered_yuan=Decimal("466.67")), at=OCT_9
+            f.finding_id,
+            Change(by="甲", status="rectified", note="补齐凭证", recovered_yuan=Decimal("466.67")),
+            at=OCT_9,
         )
         closed = lg.update(f.finding_id, Change(by="乙", status="closed"), at=OCT_9)
         assert closed.status == "closed" and closed.recovered_yuan == Decimal("466.67") and closed.version == 7
         history = lg.history(f.finding_id)
         assert [e.seq for e in history] == list(range(1, 8))
         assert [e.to_status for e in history[1:]] == [
-            "verified", "rectifying", "rectified", "rectifying", "rectified", "closed"
+            "verified",
+            "rectifying",
+            "rectified",
+            "rectifying",
+            "rectified",
+            "closed",
         ]
 
 
@@ -267,7 +274,9 @@ def test_the_states_file_is_checked() -> None:
     assert sm.initial == "lead" and sm.name_zh("closed") == "已销号"
     assert all(sm.state(m.target) for m in sm.moves)
     with pytest.raises(ValueError, match="initial"):
-        parse_states('initial = "x"\n[states.a]\nname_zh="甲"\nname_en="a"\ndescription_zh=""\ndescription_en=""\nfinal=false')
+        parse_states(
+            'initial = "x"\n[states.a]\nname_zh="甲"\nname_en="a"\ndescription_zh=""\ndescription_en=""\nfinal=false'
+        )
     bad = (
         'initial = "a"\n[states.a]\nname_zh="甲"\nname_en="a"\ndescription_zh=""\ndescription_en=""\nfinal=false\n'
         '[[moves]]\nfrom="a"\nto="a"\nname_zh="x"\nname_en="x"\nrequires=["bribe"]\nsource="x"\n'
@@ -280,5 +289,7 @@ def test_manual_items_are_never_marked_no_longer_detected(db: str) -> None:
     f = attrs.evolve(make_finding(1), detector="manual")
     with Ledger.open(db) as lg:
         lg.import_findings([f], source="hand.csv", by="甲", at=OCT_9, origin=Source.MANUAL)
-        lg.import_findings([make_finding(2)], source="a", by="甲", at=OCT_9, detectors_run=["manual", "duplicate-period"])
+        lg.import_findings(
+            [make_finding(2)], source="a", by="甲", at=OCT_9, detectors_run=["manual", "duplicate-period"]
+        )
         assert lg.get(f.finding_id).detected is True

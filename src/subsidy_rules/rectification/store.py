@@ -23,6 +23,7 @@ when someone else changed the item meanwhile.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -35,7 +36,21 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, create_engine, event, func, insert, inspect, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    create_engine,
+    event,
+    exists,
+    func,
+    insert,
+    inspect,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -423,7 +438,6 @@ class Ledger:
                             "updated_at": at,
                         }
                     )
-                    new_events.append((fid, Event(1, at, by, EventKind.IMPORTED, None, None, source)))
                     added += 1
                     continue
                 diff = {k: v for k, v in values.items() if row[k] != v}
@@ -452,17 +466,22 @@ class Ledger:
                 units = {f.unit for f in findings}
                 ran = set(detectors_run) if detectors_run is not None else {f.detector for f in findings}
                 for unit in sorted(units):
-                    query = select(s.items.c.finding_id, s.items.c.version).where(
-                        and_(
-                            s.items.c.unit == unit,
-                            s.items.c.source == Source.AUDIT.value,
-                            s.items.c.detected.is_(True),
-                            s.items.c.detector.in_(sorted(ran)),
-                        )
-                    )
+                    # by unit alone: the (unit, status) index answers it; the rest is filtered here
+                    query = select(
+                        s.items.c.finding_id,
+                        s.items.c.version,
+                        s.items.c.detector,
+                        s.items.c.source,
+                        s.items.c.detected,
+                    ).where(s.items.c.unit == unit)
                     for gone_row in conn.execute(query).all():
                         fid, version = gone_row.finding_id, gone_row.version
-                        if fid in by_id:
+                        if (
+                            fid in by_id
+                            or not gone_row.detected
+                            or gone_row.source != Source.AUDIT.value
+                            or gone_row.detector not in ran
+                        ):
                             continue
                         _versioned_update(conn, fid, version, {"detected": False, "updated_at": at})
                         new_events.append(
@@ -483,6 +502,27 @@ class Ledger:
                         gone += 1
             if new_rows:
                 conn.execute(insert(s.items), new_rows)
+                # each new item's first event, written by the database from the rows just inserted
+                conn.execute(
+                    insert(s.events).from_select(
+                        ["finding_id", "seq", "at", "by", "kind", "note", "changes"],
+                        select(
+                            s.items.c.finding_id,
+                            literal(1),
+                            s.items.c.created_at,
+                            literal(by),
+                            literal(EventKind.IMPORTED.value),
+                            literal(source),
+                            literal("{}"),
+                        ).where(
+                            and_(
+                                s.items.c.created_at == at,
+                                s.items.c.version == 1,
+                                ~exists().where(s.events.c.finding_id == s.items.c.finding_id),
+                            )
+                        ),
+                    )
+                )
             _insert_events(conn, new_events)
             conn.execute(
                 insert(s.imports).values(
@@ -603,6 +643,12 @@ _COMPARED = (
 )
 
 
+@functools.lru_cache(maxsize=1024)
+def _citations_text(citations: tuple[Citation, ...]) -> str:
+    """Citations as stored (the findings of one detector share theirs: computed once)."""
+    return json.dumps(to_json(list(citations)), ensure_ascii=False)
+
+
 def finding_values(f: Finding) -> dict[str, Any]:
     """The item columns a finding fills (money in 分, lists as text)."""
     return {
@@ -617,7 +663,7 @@ def finding_values(f: Finding) -> dict[str, Any]:
         "evidence": json.dumps(list(f.evidence), ensure_ascii=False),
         "explanation_zh": f.explanation_zh,
         "explanation_en": f.explanation_en,
-        "citations": json.dumps(to_json(list(f.citations)), ensure_ascii=False),
+        "citations": _citations_text(f.citations),
         "account": f.account,
     }
 
@@ -713,7 +759,7 @@ def _insert_events(conn: Connection, events: Sequence[tuple[str, Event]]) -> Non
             "from_status": e.from_status,
             "to_status": e.to_status,
             "note": e.note,
-            "changes": json.dumps(e.changes, ensure_ascii=False, sort_keys=True),
+            "changes": json.dumps(e.changes, ensure_ascii=False, sort_keys=True) if e.changes else "{}",
         }
         for fid, e in events
     ]
