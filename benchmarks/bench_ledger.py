@@ -176,7 +176,8 @@ def fill_items(lg: Ledger, n: int) -> None:
             unit = "'街道' || (i % 1000)::text"
         conn.execute(
             text(
-                f"{series}INSERT INTO items ({cols}) SELECT {cat}, 'duplicate-period', 'payment.excess.beyond-standard', "
+                f"{series}INSERT INTO items ({cols}) SELECT {cat}, 'duplicate-period', "
+                f"'payment.excess.beyond-standard', "
                 f"'flexible-employment-si-subsidy', {unit}, '420103197802071017', '张三', '2025-03', 46667, '[]', "
                 f"'说明', 'note', '[]', 'audit', {statuses}, TRUE, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP {source}"
             )

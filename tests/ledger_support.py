@@ -36,8 +36,8 @@ def _start(folder: Path) -> str:
     return run.stdout.strip().splitlines()[-1]
 
 
-@pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="session", name="pg_server")
+def pg_server_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a PostgreSQL server for this session (its ``postgres`` database)."""
     given = os.environ.get("SUBSIDY_RULES_TEST_PG")
     if given:
@@ -64,8 +64,8 @@ def _admin(url: str, sql: str) -> None:
         conn.execute(sql)  # type: ignore[arg-type]
 
 
-@pytest.fixture(params=BACKENDS)
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(params=BACKENDS, name="db")
+def ledger_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty ledger location: an SQLite path, or a new PostgreSQL database's URL."""
     if request.param == "sqlite":
         yield str(tmp_path / "ledger.db")

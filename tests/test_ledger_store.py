@@ -16,7 +16,7 @@ from subsidy_rules.rectification import Change, ConflictError, EventKind, Ledger
 from subsidy_rules.rectification import schema as s
 from subsidy_rules.rectification.states import parse_states, state_machine
 from subsidy_rules.rectification.store import HEAD, _upgrade, database_url, to_fen
-from tests.ledger_support import at, db, make_finding, pg_server  # noqa: F401
+from tests.ledger_support import at, ledger_db, make_finding, pg_server_fixture  # noqa: F401
 
 OCT_9 = at(date(2025, 10, 9))
 
