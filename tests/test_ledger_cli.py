@@ -195,18 +195,13 @@ def test_the_september_report_counts_the_month_and_is_due_on_october_20(db: str,
     rep = json.loads(result.stdout)["report"]
     assert rep["due"] == "2025-10-20" and rep["due_citation"]["document_key"] == "seed-001"
     t = rep["totals"]
-    # hand-counted from _walked: 4 imported, 2 verified, 1 excluded, 2 moved to rectifying, 2 rectified
-    # (one rejected), 1 closed; item 3 is past 2025-09-22 on 2025-09-30; found 2 × 466.67, recovered 2 × 466.67
+    # hand-counted from _walked: 4 imported, 2 verified, 1 excluded, 2 moved to rectifying, 1 rectified (twice:
+    # once rejected, so also 1 under rejected), 1 closed; item 3 is past 2025-09-22 on 2025-09-30;
+    # found 2 × 466.67; recovered: only the standing rectification's 466.67
     assert (t["new"], t["verified"], t["excluded"], t["rectifying"], t["rectified"], t["closed"], t["rejected"]) == (
-        4,
-        2,
-        1,
-        2,
-        2,
-        1,
-        1,
+        4, 2, 1, 2, 1, 1, 1
     )
-    assert t["overdue"] == 1 and t["found_yuan"] == "933.34" and t["recovered_yuan"] == "933.34"
+    assert t["overdue"] == 1 and t["found_yuan"] == "933.34" and t["recovered_yuan"] == "466.67"
     assert {u["key"]: u["new"] for u in rep["by_unit"]} == {"江汉区民族街道": 3, "江汉区花楼街道": 1}
     assert rep["states_at_end"] == {
         "lead": 1,

@@ -99,15 +99,26 @@ def monthly_report(
     unmasked: bool = False,
     layer: str = DEFAULT_JURISDICTION,
 ) -> MonthlyReport:
-    """The report of ``month`` from the ledger's events (replayed up to the month's end)."""
+    """The report of ``month`` from the ledger's events (replayed up to the month's end).
+
+    Each heading counts items (an item rectified twice in the month, once
+    rejected, counts once under 已整改 and once under 退回); the money recovered
+    is what the rectifications standing at the month's end recorded.
+    """
     today = today or china_day(now())
     end = min(month.last_day, today) if month.first_day <= today else month.last_day
     due, cited = due_date(month, layer)
-    tallies: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    # per line (total, a unit, a program): the items counted under each heading, and money per item
+    tallies: dict[tuple[str, str], dict[str, dict[str, Decimal | None]]] = defaultdict(lambda: defaultdict(dict))
 
-    def add(unit: str, program: str | None, field: str, amount: Decimal | int = 1) -> None:
+    def add(fid: str, field: str, amount: Decimal | None = None) -> None:
+        unit, program = info[fid][0], info[fid][1]
         for key in (("total", ""), ("unit", unit), ("program", program or "（多个项目）")):
-            tallies[key][field] += amount
+            tallies[key][field][fid] = amount
+
+    def drop(fid: str, field: str) -> None:
+        for line in tallies.values():
+            line[field].pop(fid, None)
 
     info: dict[str, tuple[str, str | None, Decimal, str, str | None]] = {}
     state: dict[str, str] = {}
@@ -138,24 +149,25 @@ def monthly_report(
             day = china_day(e.at)
             if day > end:
                 continue
-            unit, program, amount, _, _ = info[e.finding_id]
+            fid, amount = e.finding_id, info[e.finding_id][2]
             changes = json.loads(e.changes)
             in_month = month.contains(day)
             if e.kind == "imported":
-                state[e.finding_id] = state_machine().initial
+                state[fid] = state_machine().initial
                 if in_month:
-                    add(unit, program, "new")
+                    add(fid, "new")
             elif e.kind == "moved":
-                state[e.finding_id] = e.to_status
+                state[fid] = e.to_status
                 if in_month:
                     if e.to_status == "rectifying":
-                        add(unit, program, "rejected" if e.from_status == "rectified" else "rectifying")
+                        add(fid, "rejected" if e.from_status == "rectified" else "rectifying")
+                        drop(fid, "recovered_yuan")  # a rejected rectification recovers nothing (yet)
                     elif e.to_status in _MOVE_FIELD:
-                        add(unit, program, _MOVE_FIELD[e.to_status])
+                        add(fid, _MOVE_FIELD[e.to_status])
                     if e.to_status == "verified":
-                        add(unit, program, "found_yuan", amount)
+                        add(fid, "found_yuan", amount)
                     if e.to_status == "rectified" and "recovered_yuan" in changes:
-                        add(unit, program, "recovered_yuan", Decimal(changes["recovered_yuan"]))
+                        add(fid, "recovered_yuan", Decimal(changes["recovered_yuan"]))
             if "deadline" in changes:
                 deadline[e.finding_id] = date.fromisoformat(changes["deadline"])
     overdue: list[OverdueItem] = []
@@ -165,7 +177,7 @@ def monthly_report(
         dl = deadline.get(fid)
         if st == "rectifying" and dl is not None and end > dl:
             unit, program, _, id_number, name = info[fid]
-            add(unit, program, "overdue")
+            add(fid, "overdue")
             overdue.append(
                 OverdueItem(
                     fid,
@@ -180,14 +192,18 @@ def monthly_report(
 
     def counts(key: tuple[str, str]) -> Counts:
         t = tallies.get(key, {})
+
+        def money(field: str) -> Decimal:
+            return sum((v for v in t.get(field, {}).values() if v is not None), ZERO).quantize(Decimal("0.01"))
+
         return Counts(
             key=key[1],
             **{
-                f: int(t.get(f, 0))
+                f: len(t.get(f, {}))
                 for f in ("new", "verified", "excluded", "rectifying", "rectified", "closed", "rejected", "overdue")
             },
-            found_yuan=Decimal(t.get("found_yuan", ZERO)).quantize(Decimal("0.01")),
-            recovered_yuan=Decimal(t.get("recovered_yuan", ZERO)).quantize(Decimal("0.01")),
+            found_yuan=money("found_yuan"),
+            recovered_yuan=money("recovered_yuan"),
         )
 
     return MonthlyReport(
