@@ -199,7 +199,13 @@ def test_the_september_report_counts_the_month_and_is_due_on_october_20(db: str,
     # once rejected, so also 1 under rejected), 1 closed; item 3 is past 2025-09-22 on 2025-09-30;
     # found 2 × 466.67; recovered: only the standing rectification's 466.67
     assert (t["new"], t["verified"], t["excluded"], t["rectifying"], t["rectified"], t["closed"], t["rejected"]) == (
-        4, 2, 1, 2, 1, 1, 1
+        4,
+        2,
+        1,
+        2,
+        1,
+        1,
+        1,
     )
     assert t["overdue"] == 1 and t["found_yuan"] == "933.34" and t["recovered_yuan"] == "466.67"
     assert {u["key"]: u["new"] for u in rep["by_unit"]} == {"江汉区民族街道": 3, "江汉区花楼街道": 1}
