@@ -3,6 +3,7 @@ and the export → import round trip (a hypothesis property)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -50,7 +51,7 @@ def test_four_processes_updating_different_items_lose_no_update(db: str, tmp_pat
     time.sleep(1.0)
     start.touch()
     for p in procs:
-        out, err = p.communicate(timeout=300)
+        _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
     with Ledger.open(db) as lg:
         items = lg.items()
@@ -131,7 +132,7 @@ def test_kill_9_in_the_middle_of_importing_100000_findings_leaves_before_or_afte
         assert count in (1, n + 1)
         assert _rows(lg, "events") == count
     rerun = _cli("ledger", "import", str(big), "--db", db, "--by", "甲")
-    out, err = rerun.communicate(timeout=900)
+    _, err = rerun.communicate(timeout=900)
     assert rerun.returncode == 0, err
     with Ledger.open(db) as lg:
         assert lg.count() == n + 1 and _rows(lg, "events") == n + 1
@@ -182,10 +183,8 @@ def test_export_then_import_into_an_empty_ledger_round_trips_history_included(
                     "reopen": Change(by=who, status="lead", note="重新核实"),
                     "note": Change(by=who, note="备注"),
                 }[step]
-                try:
+                with contextlib.suppress(LedgerError):  # a move out of turn: refused, nothing written
                     source.update(f.finding_id, change, at=OCT_9)
-                except LedgerError:
-                    pass  # a move the plan tried out of turn: refused, nothing written
         lines = list(export_jsonl_lines(source, unmasked=True))
         before = list(source.export())
     finally:
@@ -211,7 +210,7 @@ def test_a_bad_line_refuses_the_whole_file_with_one_line_and_exit_2(db: str, tmp
     bad["amount_yuan"] = 466.67
     path.write_text("\n".join([lines[0], json.dumps(bad), lines[2]]) + "\n", encoding="utf-8")
     proc = _cli("ledger", "import", str(path), "--db", db)
-    out, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=120)
     assert proc.returncode == 2
     assert len(err.strip().splitlines()) == 1 and "line 2" in err and "amount_yuan" in err
     with Ledger.open(db) as lg:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import click
 
 from subsidy_rules.cli import audit, demo, docs, eligibility, forms, issues, parameters, programs, retirement
-from subsidy_rules.cli import ledger, sample
 from subsidy_rules.cli._common import ContractGroup
+from subsidy_rules.cli.ledger import ledger as ledger_group
+from subsidy_rules.cli.sample import sample as sample_command
 
 
 @click.group(cls=ContractGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,8 +40,8 @@ for _command in (
     demo.demo,
     docs.docs,
     audit.audit,
-    ledger.ledger,
-    sample.sample,
+    ledger_group,
+    sample_command,
 ):
     cli.add_command(_command)
 

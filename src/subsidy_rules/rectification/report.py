@@ -16,7 +16,6 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import attrs
 from sqlalchemy import select
