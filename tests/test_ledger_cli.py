@@ -420,3 +420,66 @@ def test_sample_from_an_aggregate_report_puts_zero_units_first(tmp_path: Path) -
     )
     assert [c["unit"] for c in doc["chosen"][:2]] == ["单位3", "单位8"] and len(doc["chosen"]) == 3
     assert run("sample", "--seed", "1").exit_code == 2
+
+
+def test_reading_hand_entered_findings_leaves_the_audit_s_rosters_as_they_were(tmp_path: Path) -> None:
+    from subsidy_rules.issues.audit.schema import KINDS
+
+    before = set(KINDS)
+    hand = tmp_path / "手工.csv"
+    hand.write_text("单位,问题类型,问题描述\n江汉区,贪污侵占,截留\n", encoding="utf-8")
+    assert run("ledger", "import", str(hand), "--db", str(tmp_path / "l.db")).exit_code == 0
+    assert set(KINDS) == before
+
+
+def test_bad_jsonl_files_name_their_lines_and_write_nothing(tmp_path: Path) -> None:
+    from subsidy_rules.rectification import LedgerError
+    from subsidy_rules.rectification.importer import read_jsonl
+
+    f = make_finding(1)
+    path = write_jsonl(tmp_path / "f.jsonl", [f, f])
+    with pytest.raises(LedgerError, match="appears twice"):
+        read_jsonl(path)
+    line = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+    line["amount_yuan"] = "1.005"
+    path.write_text(json.dumps(line) + "\n\n" + "{not json\n", encoding="utf-8")
+    with pytest.raises(LedgerError) as exc:
+        read_jsonl(path)
+    assert exc.value.problem.code == "ledger-bad-input-rows" and "2 row(s)" in str(exc.value)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    assert read_jsonl(empty).warnings[0].code == "ledger-nothing-read"
+    result = run("ledger", "import", str(empty), "--db", str(tmp_path / "l.db"))
+    assert result.exit_code == 0 and "warning" in result.stderr
+
+
+def test_sample_text_output_and_a_written_document(tmp_path: Path) -> None:
+    units = tmp_path / "units.csv"
+    units.write_text(UNITS, encoding="utf-8")
+    out = tmp_path / "抽查名单.json"
+    result = run("sample", "--units", str(units), "--seed", "7", "--as-of", "2025-08-01", "-o", str(out))
+    assert result.exit_code == 0 and "零报送" in result.output and "甲街道" in result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["chosen"][0]["unit"] == "甲街道"
+    assert run("sample", "--units", str(units), "--from-aggregate", str(out), "--seed", "1").exit_code == 2
+    assert run("sample", "--units", str(units), "--seed", "1", "--record").exit_code == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("名称\n甲\n", encoding="utf-8")
+    assert "单位" in run("sample", "--units", str(bad), "--seed", "1").stderr
+    bad.write_text("单位,发现问题数\n甲,三\n", encoding="utf-8")
+    assert run("sample", "--units", str(bad), "--seed", "1").exit_code == 2
+
+
+def test_sample_with_units_and_the_ledger_takes_the_ledger_s_counts(db: str, tmp_path: Path) -> None:
+    _walked(db)
+    units = tmp_path / "units.csv"
+    units.write_text(
+        "单位,发现问题数,发放笔数\n江汉区民族街道,99,100\n江汉区花楼街道,99,100\n江汉区北湖街道,99,100\n",
+        encoding="utf-8",
+    )
+    doc = json.loads(
+        run(
+            "sample", "--units", str(units), "--db", db, "--seed", "2", "--as-of", "2025-08-01", "--format", "json"
+        ).stdout
+    )
+    # 北湖街道 has nothing in the ledger: 零报送 by the ledger's count, whatever the file says
+    assert doc["chosen"][0] == {"unit": "江汉区北湖街道", "reason": "零报送：未报送发现的问题"}

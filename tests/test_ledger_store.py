@@ -293,3 +293,26 @@ def test_manual_items_are_never_marked_no_longer_detected(db: str) -> None:
             [make_finding(2)], source="a", by="甲", at=OCT_9, detectors_run=["manual", "duplicate-period"]
         )
         assert lg.get(f.finding_id).detected is True
+
+
+def test_each_migration_upgrades_and_downgrades_cleanly(tmp_path: Path) -> None:
+    import importlib
+
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    first = importlib.import_module("subsidy_rules.rectification.migrations.versions.0001_initial")
+    second = importlib.import_module("subsidy_rules.rectification.migrations.versions.0002_spot_checks")
+    assert (first.revision, second.down_revision, second.revision) == ("0001", "0001", HEAD)
+    with engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+        first.upgrade()
+        second.upgrade()
+        assert {"items", "events", "attachments", "imports", "spot_checks", "spot_check_units"} <= set(
+            inspect(conn).get_table_names()
+        )
+        second.downgrade()
+        first.downgrade()
+        assert set(inspect(conn).get_table_names()) == set()
+    engine.dispose()

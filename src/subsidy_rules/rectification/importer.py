@@ -19,6 +19,8 @@ problem says how many lines are bad and names the first with its place.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -129,31 +131,40 @@ def read_jsonl(path: str | Path) -> ReadFile:
 
 
 def _manual_kind() -> Any:
-    """The audit reader's input kind for findings entered by hand (registered once with its ``KINDS``)."""
-    from subsidy_rules.issues.audit.schema import KINDS, Field, FieldType, Kind
+    """The audit reader's input kind for findings entered by hand (registered only while it reads, see below)."""
+    from subsidy_rules.issues.audit.schema import Field, FieldType, Kind
 
-    kind = KINDS.get(MANUAL_KIND)
-    if kind is None:
-        issues = tuple((node.code, (node.name_zh,)) for node in taxonomy() if node.kind is NodeKind.PROBLEM)
-        kind = Kind(
-            MANUAL_KIND,
-            "手工录入问题",
-            "findings entered by hand",
-            (
-                Field("finding_id", "问题编号"),
-                Field("unit", "单位", required=True),
-                Field("issue", "问题类型", FieldType.CODE, required=True, codes=issues),
-                Field("program", "项目名称", FieldType.PROGRAM),
-                Field("id_number", "身份证号"),
-                Field("name", "姓名"),
-                Field("month", "所属期", FieldType.MONTH),
-                Field("amount", "金额", FieldType.AMOUNT),
-                Field("description", "问题描述", required=True),
-                Field("description_en", "问题描述（英文）"),
-            ),
-        )
-        KINDS[MANUAL_KIND] = kind
-    return kind
+    issues = tuple((node.code, (node.name_zh,)) for node in taxonomy() if node.kind is NodeKind.PROBLEM)
+    return Kind(
+        MANUAL_KIND,
+        "手工录入问题",
+        "findings entered by hand",
+        (
+            Field("finding_id", "问题编号"),
+            Field("unit", "单位", required=True),
+            Field("issue", "问题类型", FieldType.CODE, required=True, codes=issues),
+            Field("program", "项目名称", FieldType.PROGRAM),
+            Field("id_number", "身份证号"),
+            Field("name", "姓名"),
+            Field("month", "所属期", FieldType.MONTH),
+            Field("amount", "金额", FieldType.AMOUNT),
+            Field("description", "问题描述", required=True),
+            Field("description_en", "问题描述（英文）"),
+        ),
+    )
+
+
+@contextmanager
+def _registered_kind() -> Iterator[None]:
+    """The audit's reader looks a kind up in its ``KINDS``; the kind is there only for the read (the audit
+    engine treats every other entry as a roster)."""
+    from subsidy_rules.issues.audit.schema import KINDS
+
+    KINDS[MANUAL_KIND] = _manual_kind()
+    try:
+        yield
+    finally:
+        KINDS.pop(MANUAL_KIND, None)
 
 
 def read_manual(path: str | Path) -> ReadFile:
@@ -164,14 +175,14 @@ def read_manual(path: str | Path) -> ReadFile:
 
     from subsidy_rules.issues.audit.inputs import InputError, load
 
-    _manual_kind()
     name = str(path)
     con = duckdb.connect()
     try:
         con.execute("SET autoinstall_known_extensions = false")
         with tempfile.TemporaryDirectory(prefix="ledger-") as work:
             try:
-                loaded = load(con, MANUAL_KIND, path, Path(work))
+                with _registered_kind():
+                    loaded = load(con, MANUAL_KIND, path, Path(work))
             except InputError as exc:
                 more = getattr(exc, "problems", (exc.problem,))
                 raise LedgerError(*more) from None
