@@ -316,3 +316,31 @@ def test_each_migration_upgrades_and_downgrades_cleanly(tmp_path: Path) -> None:
         first.downgrade()
         assert set(inspect(conn).get_table_names()) == set()
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("target", "needle"),
+    [
+        ("{tmp}", "is a folder"),
+        ("{tmp}/no/such/folder/l.db", "no folder"),
+        ("sqlite:///:memory:", "needs a file path"),
+        ("postgresql://nobody@127.0.0.1:1/none", "cannot open the ledger database"),
+    ],
+)
+def test_a_ledger_that_cannot_be_opened_is_one_clear_error(tmp_path: Path, target: str, needle: str) -> None:
+    with pytest.raises(LedgerError, match=needle):
+        Ledger.open(target.replace("{tmp}", str(tmp_path)))
+
+
+def test_a_ledger_newer_than_the_program_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "l.db"
+    with Ledger.open(path) as lg, lg.transaction() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
+    with pytest.raises(LedgerError) as exc:
+        Ledger.open(path)
+    assert exc.value.problem.code == "ledger-schema-new"
+    monkeypatch.setenv("SUBSIDY_RULES_DB", str(tmp_path / "env.db"))
+    assert database_url(None).endswith("env.db")
+    monkeypatch.delenv("SUBSIDY_RULES_DB")
+    with pytest.raises(LedgerError, match="--db"):
+        database_url(None)
