@@ -100,7 +100,7 @@ def fresh(target: str | None, folder: Path, name: str) -> Ledger:
         return Ledger.open(folder / f"{name}.db")
     lg = Ledger.open(target)
     with lg.transaction() as conn:
-        for table in ("spot_check_units", "spot_checks", "attachments", "events", "imports", "items"):
+        for table in ("spot_check_units", "spot_checks", "attachments", "events", "items", "imports"):
             conn.execute(text(f"DELETE FROM {table}"))
     return lg
 

@@ -159,7 +159,7 @@ def test_export_then_import_into_an_empty_ledger_round_trips_history_included(
     source = Ledger.open(db)
     try:
         with source.transaction() as conn:
-            for table in ("spot_check_units", "spot_checks", "attachments", "events", "imports", "items"):
+            for table in ("spot_check_units", "spot_checks", "attachments", "events", "items", "imports"):
                 conn.execute(s.metadata.tables[table].delete())
         findings = [
             make_finding(i, amount=f"{cents // 100}.{cents % 100:02d}") for i, (_, _, cents) in enumerate(plans)

@@ -65,6 +65,20 @@ metadata = MetaData(
     }
 )
 
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("read", Integer, nullable=False),
+    Column("added", Integer, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("no_longer_detected", Integer, nullable=False),
+    Column("detected_again", Integer, nullable=False),
+)
+
 items = Table(
     "items",
     metadata,
@@ -91,6 +105,7 @@ items = Table(
     Column("done", Text),
     Column("recovered_fen", BigInteger),
     Column("rectified_by", String(200)),
+    Column("first_import", Integer, ForeignKey("imports.id")),
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
@@ -127,20 +142,6 @@ attachments = Table(
     Column("size", BigInteger, nullable=False),
 )
 Index("ix_attachments_event_id", attachments.c.event_id)
-
-imports = Table(
-    "imports",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", UTCDateTime, nullable=False),
-    Column("by", String(200), nullable=False),
-    Column("source", Text, nullable=False),
-    Column("read", Integer, nullable=False),
-    Column("added", Integer, nullable=False),
-    Column("changed", Integer, nullable=False),
-    Column("no_longer_detected", Integer, nullable=False),
-    Column("detected_again", Integer, nullable=False),
-)
 
 spot_checks = Table(
     "spot_checks",

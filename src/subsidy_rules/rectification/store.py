@@ -42,7 +42,6 @@ from sqlalchemy import (
     and_,
     create_engine,
     event,
-    exists,
     func,
     insert,
     inspect,
@@ -413,6 +412,20 @@ class Ledger:
         by_id = {f.finding_id: f for f in findings}
         added = changed = unchanged = gone = again = 0
         with self.transaction() as conn:
+            import_id = conn.execute(
+                insert(s.imports)
+                .values(
+                    at=at,
+                    by=by,
+                    source=source,
+                    read=len(findings),
+                    added=0,
+                    changed=0,
+                    no_longer_detected=0,
+                    detected_again=0,
+                )
+                .returning(s.imports.c.id)
+            ).scalar_one()
             existing: dict[str, dict[str, Any]] = {}
             ids = list(by_id)
             cols = [s.items.c[n] for n in _COMPARED] + [s.items.c.finding_id, s.items.c.version, s.items.c.detected]
@@ -434,6 +447,7 @@ class Ledger:
                             "status": state_machine().initial,
                             "detected": True,
                             "version": 1,
+                            "first_import": import_id,
                             "created_at": at,
                             "updated_at": at,
                         }
@@ -514,27 +528,14 @@ class Ledger:
                             literal(EventKind.IMPORTED.value),
                             literal(source),
                             literal("{}"),
-                        ).where(
-                            and_(
-                                s.items.c.created_at == at,
-                                s.items.c.version == 1,
-                                ~exists().where(s.events.c.finding_id == s.items.c.finding_id),
-                            )
-                        ),
+                        ).where(s.items.c.first_import == import_id),
                     )
                 )
             _insert_events(conn, new_events)
             conn.execute(
-                insert(s.imports).values(
-                    at=at,
-                    by=by,
-                    source=source,
-                    read=len(findings),
-                    added=added,
-                    changed=changed,
-                    no_longer_detected=gone,
-                    detected_again=again,
-                )
+                update(s.imports)
+                .where(s.imports.c.id == import_id)
+                .values(added=added, changed=changed, no_longer_detected=gone, detected_again=again)
             )
         return ImportSummary(source, len(findings), added, changed, gone, again, unchanged)
 

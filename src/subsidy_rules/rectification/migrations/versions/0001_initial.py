@@ -19,6 +19,20 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "imports",
+        sa.Column("id", sa.Integer, autoincrement=True, nullable=False),
+        sa.Column("at", UTCDateTime, nullable=False),
+        sa.Column("by", sa.String(200), nullable=False),
+        sa.Column("source", sa.Text, nullable=False),
+        sa.Column("read", sa.Integer, nullable=False),
+        sa.Column("added", sa.Integer, nullable=False),
+        sa.Column("changed", sa.Integer, nullable=False),
+        sa.Column("no_longer_detected", sa.Integer, nullable=False),
+        sa.Column("detected_again", sa.Integer, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_imports"),
+    )
+
+    op.create_table(
         "items",
         sa.Column("finding_id", sa.String(200), nullable=False),
         sa.Column("detector", sa.String(100), nullable=False),
@@ -43,10 +57,12 @@ def upgrade() -> None:
         sa.Column("done", sa.Text),
         sa.Column("recovered_fen", sa.BigInteger),
         sa.Column("rectified_by", sa.String(200)),
+        sa.Column("first_import", sa.Integer),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.Column("updated_at", UTCDateTime, nullable=False),
         sa.PrimaryKeyConstraint("finding_id", name="pk_items"),
+        sa.ForeignKeyConstraint(["first_import"], ["imports.id"], name="fk_items_first_import"),
     )
     op.create_index("ix_items_unit_status", "items", ["unit", "status"])
     op.create_index("ix_items_status_deadline", "items", ["status", "deadline"])
@@ -80,21 +96,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], name="fk_attachments_event_id"),
     )
     op.create_index("ix_attachments_event_id", "attachments", ["event_id"])
-    op.create_table(
-        "imports",
-        sa.Column("id", sa.Integer, autoincrement=True, nullable=False),
-        sa.Column("at", UTCDateTime, nullable=False),
-        sa.Column("by", sa.String(200), nullable=False),
-        sa.Column("source", sa.Text, nullable=False),
-        sa.Column("read", sa.Integer, nullable=False),
-        sa.Column("added", sa.Integer, nullable=False),
-        sa.Column("changed", sa.Integer, nullable=False),
-        sa.Column("no_longer_detected", sa.Integer, nullable=False),
-        sa.Column("detected_again", sa.Integer, nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_imports"),
-    )
 
 
 def downgrade() -> None:
-    for table in ("imports", "attachments", "events", "items"):
+    for table in ("attachments", "events", "items", "imports"):
         op.drop_table(table)
