@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml | check-python
 		$(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip --version >/dev/null 2>&1 \
 		|| { rm -rf $(VENV); echo "could not make $(VENV) with $(PYTHON) (on Debian: apt install python3-venv)" >&2; exit 1; }; fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,audit,spark,docs,browser]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,audit,spark,docs,browser,ledger]'
 	touch $(STAMP)
 
 lint: install

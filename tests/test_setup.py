@@ -54,7 +54,7 @@ def test_make_accepts_this_python() -> None:
 
 
 def test_the_makefile_installs_every_extra() -> None:
-    assert "-e '.[dev,audit,spark,docs,browser]'" in (REPO / "Makefile").read_text("utf-8")
+    assert "-e '.[dev,audit,spark,docs,browser,ledger]'" in (REPO / "Makefile").read_text("utf-8")
 
 
 def test_missing_seeds_skip_a_local_run_and_fail_under_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

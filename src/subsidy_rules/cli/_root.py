@@ -6,6 +6,8 @@ import click
 
 from subsidy_rules.cli import audit, demo, docs, eligibility, forms, issues, parameters, programs, retirement
 from subsidy_rules.cli._common import ContractGroup, guard_inputs
+from subsidy_rules.cli.ledger import ledger as ledger_group
+from subsidy_rules.cli.sample import sample as sample_command
 
 
 @click.group(cls=ContractGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,6 +31,8 @@ for _command in (
     demo.demo,
     docs.docs,
     audit.audit,
+    ledger_group,
+    sample_command,
 ):
     cli.add_command(_command)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from subsidy_rules.demo import audit, catalogue, docs, eligibility, forms, issues
+from subsidy_rules.demo.ledger import run as ledger_run
 
 #: Demo steps, in order: (name, the step's ``run``).
 STEPS: tuple[tuple[str, Callable[[Path], list[str]]], ...] = (
@@ -21,6 +22,7 @@ STEPS: tuple[tuple[str, Callable[[Path], list[str]]], ...] = (
     ("forms", forms.run),
     ("eligibility", eligibility.run),
     ("audit", audit.run),
+    ("ledger", ledger_run),
     ("docs", docs.run),
 )
 

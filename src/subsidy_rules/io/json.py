@@ -5,6 +5,7 @@ do; this module teaches the converter the library's value types once:
 
 * ``Decimal`` ↔ string (``"1234.50"``): money never passes through float;
 * ``Fraction`` ↔ string (``"2/3"``);
+* ``datetime`` ↔ ISO 8601 with its offset (the ledger's event times);
 * ``date`` ↔ ``"YYYY-MM-DD"``; :class:`~subsidy_rules.core.month.Month` ↔ ``"YYYY-MM"``;
 * enums ↔ their values; tuples ↔ lists; mappings ↔ objects;
 * ``str``, ``int`` and ``bool`` are strict: ``"12"`` is not a number, ``"no"`` is not false;
@@ -41,7 +42,7 @@ import json
 import re
 import types
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -72,6 +73,7 @@ T = TypeVar("T")
 _DECIMAL_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
 _RATIO_TEXT = re.compile(r"^\s*(-?\d+)\s*/\s*(\d+)\s*$")
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}:\d{2}|Z)$")
 
 
 class JsonInputError(ValueError):
@@ -155,6 +157,16 @@ def date_from_json(value: Any, _: Any = None) -> date:
         except ValueError:
             pass
     raise JsonInputError("json-not-a-date", _shown(value))
+
+
+def datetime_from_json(value: Any, _: Any = None) -> datetime:
+    """An ISO 8601 time with its UTC offset (``"2025-10-09T08:30:00+00:00"``); a time without one is refused."""
+    if isinstance(value, str) and _DATETIME_TEXT.match(value):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise JsonInputError("json-not-a-datetime", _shown(value))
 
 
 def month_from_json(value: Any, _: Any = None) -> Month:
@@ -295,6 +307,8 @@ def make_json_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Fraction, fraction_to_json)
     conv.register_structure_hook(Fraction, fraction_from_json)
     conv.register_unstructure_hook(date, date.isoformat)
+    conv.register_unstructure_hook(datetime, datetime.isoformat)  # the rectification ledger's event times
+    conv.register_structure_hook(datetime, datetime_from_json)
     conv.register_structure_hook(date, date_from_json)
     conv.register_unstructure_hook(Month, str)
     conv.register_structure_hook(Month, month_from_json)

@@ -9,6 +9,7 @@ the engine, the links, the legends, the search and the tests pick it up.
 from __future__ import annotations
 
 from subsidy_rules.docs.kinds import detectors, documents, forms, issues, parameters, programs, rules
+from subsidy_rules.docs.kinds.ledger_states import KIND as LEDGER_STATES
 from subsidy_rules.docs.model import PageKind
 from subsidy_rules.docs.sources import Sources
 
@@ -22,4 +23,5 @@ def all_kinds(src: Sources) -> tuple[PageKind, ...]:
         detectors.make(src),
         forms.make(src),
         documents.KIND,
+        LEDGER_STATES,
     )
