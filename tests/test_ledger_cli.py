@@ -246,7 +246,7 @@ def test_forms_filled_from_verified_items_validate_and_hold_no_formula(db: str, 
     ws = openpyxl.load_workbook(forms["chongqing-2023-problem-list"]["path"]).worksheets[0]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     # the two verified items (closed and rectifying); the lead and the excluded one are not problems
-    assert "'=cmd|' /C calc'!A0" in texts and "'+追回" in texts
+    assert "=cmd|' /C calc'!A0" in texts and "+追回" in texts  # kept as typed, stored as text (no formula above)
     assert "已整改" in texts and "整改中" in texts
     assert not any(make_finding(1).id_number in t for t in texts)
     assert ids

@@ -13,9 +13,10 @@
   one line per unit, in 万元.
 
 "Verified" means checked and confirmed: 已核实, 整改中, 已整改, 已销号.
-Text typed by people (measures, owners) is written as text: a value starting
-with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe, so no cell is a
-formula (and none becomes one when the sheet is saved as CSV). ID numbers and
+Text typed by people (measures, owners) is kept as typed, control characters
+escaped (:func:`~subsidy_rules.core.text.safe_cell_text`); the forms' writer
+stores every text cell as a string, so a value starting with ``=``, ``+``,
+``-`` or ``@`` is never a formula. ID numbers and
 names inside descriptions are masked unless ``unmasked``.
 """
 
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import attrs
 
+from subsidy_rules.core.text import safe_cell_text
 from subsidy_rules.forms.data import CellValue, FormData
 from subsidy_rules.forms.fill import form_data
 from subsidy_rules.forms.loader import layout
@@ -42,12 +44,6 @@ MARK = "（据整改台账已核实问题生成）"
 FILLED_BY = "subsidy-rules 整改台账（已核实问题）"
 #: 整改状态 of the Chongqing list, from the ledger's state
 LIST_STATUS = {"verified": "未整改", "rectifying": "整改中", "rectified": "已整改", "closed": "已整改"}
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def safe_text(text: str) -> str:
-    """Text that no spreadsheet reads as a formula (a leading ``=``, ``+``, ``-`` or ``@`` is escaped)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def verified_items(ledger: Ledger, unit: str | None = None) -> list[Item]:
@@ -75,12 +71,12 @@ def problem_list(items: Sequence[Item], unit: str, *, unmasked: bool = False) ->
         values[str(n)] = {
             1: Decimal(n),
             2: item.issue,
-            3: safe_text(text),
+            3: safe_cell_text(text),
             4: Decimal(1 if item.id_number else 0),
             5: item.amount_yuan.quantize(Decimal("0.01")),
-            6: safe_text(item.measure) if item.measure else None,
+            6: safe_cell_text(item.measure) if item.measure else None,
             7: item.deadline,
-            8: safe_text(item.owner) if item.owner else None,
+            8: safe_cell_text(item.owner) if item.owner else None,
             9: LIST_STATUS[item.status],
         }
     return attrs.evolve(FormData.from_values(lay, values, unit=unit + MARK), fields={})
