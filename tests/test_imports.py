@@ -70,7 +70,9 @@ def test_schema_version_is_added_only_by_the_json_edge() -> None:
 
 
 #: the floors of the package, top first: a module imports only from its own floor or the floors below
-LAYERS = ("cli", "demo", "docs", "rectification", "io", "forms", "issues", "programs", "parameters", "workbooks", "core")
+LAYERS = (
+    "cli", "demo", "docs", "rectification", "io", "forms", "issues", "programs", "parameters", "workbooks", "core",
+)
 #: imports that still break the layers, each to be removed by the module's owner (then delete the line here)
 KNOWN_BREACHES = {
     ("subsidy_rules.issues.audit.outputs", "subsidy_rules.io.json"),  # findings.jsonl/summary through the JSON edge
