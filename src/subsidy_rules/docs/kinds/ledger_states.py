@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from subsidy_rules.docs.labels import note
 from subsidy_rules.docs.md import code, heading, t, table
 from subsidy_rules.docs.model import Entry, PageKind, Site
 from subsidy_rules.rectification.states import Move, State, state_machine
@@ -47,7 +48,7 @@ class StatePage:
         out.append(
             table(
                 ["办理事项", "转到", "须填写", "依据"],
-                [[t(m.name_zh), site.link("ledger-state", m.target, sm.name_zh(m.target)), _needs(m), t(m.cited)]
+                [[t(m.name_zh), site.link("ledger-state", m.target, sm.name_zh(m.target)), _needs(m), note(m.cited)]
                  for m in outs],
             )
             if outs
