@@ -6,7 +6,8 @@ spellings. The registry that loads and indexes them is
 :mod:`subsidy_rules.issues.registry`.
 
 References:
-    Seeds 000–004 (``shared/seeds``); the handling rules come from seed 000
+    Seeds 000–004 (the documents ``seed-000`` … ``seed-004`` of
+    ``core/data/documents.toml``); the handling rules come from seed 000
     四（二）1 and 4, seed 001 五（二）3, seed 002 四（四） and 五（三）,
     seed 003 三（一）.
 

@@ -9,6 +9,7 @@ from subsidy_rules.docs.labels import label
 from subsidy_rules.docs.md import code, heading, t
 from subsidy_rules.docs.model import Entry, PageKind, Site
 from subsidy_rules.docs.sources import DetectorSpecLike, Sources
+from subsidy_rules.issues.model import Finding
 
 #: Made-up values for the explanation template of an example finding.
 _SAMPLE = {
@@ -27,13 +28,29 @@ class _Blank(dict[str, str]):
         return "……"
 
 
+def _real_finding(spec: DetectorSpecLike) -> Finding | None:
+    """The first finding the detector gives on its own examples (a detector of the library's registry)."""
+    if not getattr(spec, "examples", None):
+        return None
+    from subsidy_rules.issues.audit.sample import example_findings
+
+    found = example_findings(spec.name)
+    return found[0] if found else None
+
+
 def example_explanation(spec: DetectorSpecLike) -> str:
-    """The detector's explanation sentence, filled with made-up values."""
-    return spec.explain_zh.format_map(_Blank(_SAMPLE))
+    """The detector's explanation sentence on its example (made-up values for a spec without examples)."""
+    real = _real_finding(spec)
+    return real.explanation_zh if real is not None else spec.explain_zh.format_map(_Blank(_SAMPLE))
 
 
 def example_finding(spec: DetectorSpecLike) -> str:
-    """The shape of one line of ``findings.jsonl`` this detector writes (values illustrative)."""
+    """One line of ``findings.jsonl``: ``to_json`` of a real finding on the detector's example, else its shape."""
+    real = _real_finding(spec)
+    if real is not None:
+        from subsidy_rules.io.json import to_json
+
+        return json.dumps(to_json(real), ensure_ascii=False, indent=2)
     record = {
         "finding_id": "…",
         "detector": spec.name,
@@ -73,7 +90,11 @@ class DetectorPage:
         out.append(f"```sh\nsubsidy-rules audit run 台账.csv --only {s.name} -o 核查结果\n```\n")
         out.append(heading(2, "一条疑点的样式", "example"))
         out.append(f"疑点说明的样式（人名、号码、金额为虚构）：\n\n> {t(example_explanation(s))}\n\n")
-        out.append("`findings.jsonl` 中每个疑点一行；下面是本项核查写出的一行的结构（“…”处为实际数据）：\n\n")
+        out.append(
+            "`findings.jsonl` 中每个疑点一行；下面是本项核查对其示例数据（虚构）写出的一行：\n\n"
+            if _real_finding(s) is not None
+            else "`findings.jsonl` 中每个疑点一行；下面是本项核查写出的一行的结构（“…”处为实际数据）：\n\n"
+        )
         out.append(f"```json\n{example_finding(s)}\n```\n")
         out.append(f"\n<small>供脚本使用的核查规则名：{code(s.name)}</small>\n")
         return "".join(out)

@@ -11,13 +11,16 @@ Usage::
     [d.name for d in detectors()]        # the registry: names, taxonomy codes, rosters needed, citations
 
 Modules: ``schema`` (the input contract), ``inputs`` (reading and checking),
-``workdays`` (China's working-day calendar), ``detectors`` (Ibis
-expressions and the registry), ``engine`` (running them on DuckDB or
-Spark), ``outputs`` (findings.jsonl / .xlsx, summary, forms), ``sample``
-(a district ledger with planted problems).
+``workdays`` (China's working-day calendar), ``spec`` (what a detector
+declares), ``detectors`` (one file per detector, and the registry that finds
+them), ``toolkit`` (expressions the detectors share), ``helpers`` (the helper
+tables, built by name), ``engine`` (running them on DuckDB or Spark),
+``outputs`` (findings.jsonl / .xlsx, summary, forms), ``sample`` (the
+detectors' examples run, and a district ledger planted with them).
 """
 
-from subsidy_rules.issues.audit.detectors import DetectorSpec, detector, detectors
+from subsidy_rules.issues.audit.detectors import detector, detectors
 from subsidy_rules.issues.audit.engine import AuditError, AuditResult, DetectorRun, audit
+from subsidy_rules.issues.audit.spec import DetectorSpec
 
 __all__ = ["AuditError", "AuditResult", "DetectorRun", "DetectorSpec", "audit", "detector", "detectors"]

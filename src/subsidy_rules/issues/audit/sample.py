@@ -1,268 +1,313 @@
-"""A sample district ledger with rosters and planted problems of every kind (for the demo and tests).
+"""The detectors' worked examples, run; and a sample district ledger planted with them (for the demo and tests).
 
-``generate(directory)`` writes ``ledger`` and every roster as CSV with
+Every detector carries its examples (``DetectorSpec.examples``: a few ledger
+and roster rows, the findings expected). This module
+
+* runs them: :func:`run_examples` audits every example's rows in one run
+  (on DuckDB or Spark) and sets each detector's findings on its examples'
+  persons beside the findings expected; :func:`example_findings` gives those
+  findings (the docs show one as a detector's example);
+* plants them in a sample district: :func:`build` writes clean persons (the
+  sample year is 2025, monthly flexible-employment social-insurance subsidy
+  for 2025-01..2025-09, 466.67 元 a month: 2/3 of 500 + 200 元 of pension and
+  medical contributions paid as a flexible worker) and puts each example in
+  a slot among them, giving its persons a clean person's rosters for every
+  roster kind the example gives no rows of. The planter names no detector:
+  ``planted[detector]`` (from the examples' expectations and their ``also``)
+  is whom each detector must find; every other person is clean.
+
+``generate(directory)`` writes the ledger and every roster as CSV with
 Chinese headers (or English, XLSX, Parquet) and returns the paths and the
-planted leads: ``PLANTED[detector]`` is the ID number of the person whose
-payments carry that problem; every other person is clean.
-
-The sample year is 2025 (its National Day holiday and make-up working days
-exercise the late-payment check): monthly flexible-employment social-insurance
-subsidy for 2025-01..2025-09, 466.67 元 a month (2/3 of 500 + 200 元 of
-pension and medical contributions paid as a flexible worker).
+planted leads.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pyarrow as pa
 
+from subsidy_rules.core.problem import Problem
 from subsidy_rules.issues.audit.schema import KINDS
+from subsidy_rules.issues.audit.spec import DetectorSpec, Example
+from subsidy_rules.issues.model import Finding
 from subsidy_rules.programs.idcard import make_resident_id
 
 FLEX = "flexible-employment-si-subsidy"
 MONTHLY = Decimal("466.67")
 MONTHS = tuple(range(1, 10))
+#: the date every example and the sample district are audited on
+AS_OF = date(2025, 12, 31)
 
-#: detector -> the (0-based) planted person number
-PLANT_INDEX = {
-    "duplicate-period": 1,
-    "paid-after-death": 2,
-    "paid-after-pension": 3,
-    "paid-past-retirement": 4,
-    "paid-while-employed": 5,
-    "beyond-max-period": 6,
-    "above-standard": 7,
-    "short-payment": 8,
-    "no-flexible-contribution": 9,
-    "not-difficulty-person": 10,
-    "not-one-card": 11,
-    "person-many-accounts": 12,
-    "account-many-persons": 13,
-    "late-payment": 15,
-    "invalid-id": 17,
-    "accept-and-approve": 18,
-    "staff-beneficiary": 19,
-    "public-payroll": 20,
-    "date-order": 21,
-}
+Row = dict[str, Any]
 
 
-#: more planted problems on the disabled-persons programs (seed 003's form rows): detector -> person number
-PLANT_EXTRA = {"not-one-card": 22, "duplicate-period": 23}
+def contributions(person: str, *months: str) -> tuple[dict[str, str | None], ...]:
+    """500 元 of pension and 200 元 of medical insurance paid as a flexible worker in each month: 466.67 元 due."""
+    return tuple(
+        {
+            "id_number": person,
+            "month": m,
+            "insurance": insurance,
+            "payer": "flexible-worker",
+            "amount": amount,
+            "paid_on": f"{m}-03",
+            "refunded": "否",
+        }
+        for m in months
+        for insurance, amount in (("pension", "500.00"), ("medical", "200.00"))
+    )
+
+
+def _name(seed: int) -> str:
+    surnames = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+    given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"
+    return surnames[seed % 20] + given[(seed * 7) % 20] + ("" if seed % 3 else given[(seed * 3) % 20])
+
+
+def ledger_row(given: Mapping[str, Any]) -> Row:
+    """An example's ledger row with the rest filled as a clean monthly payment of its ``period``."""
+    period = str(given["period"])
+    person = str(given["id_number"])
+    row: Row = {
+        "unit": "江汉区花楼街道",
+        "program": FLEX,
+        "name": _name(sum(map(ord, person))),
+        "amount": str(MONTHLY),
+        "paid_on": f"{period}-20",
+        "channel": "social-security-card",
+        "account": "SSC" + person,
+        "bank": "工商银行",
+        "applied_on": f"{period}-05",
+        "approved_on": f"{period}-10",
+        "accepted_by": "op01",
+        "approved_by": "op02",
+    }
+    row.update(given)
+    return row
+
+
+def example_rows(examples: Iterable[Example]) -> dict[str, list[Row]]:
+    """The rows the examples give, every input kind present (empty when no example gives it)."""
+    rows: dict[str, list[Row]] = {k: [] for k in KINDS}
+    for ex in examples:
+        rows["ledger"].extend(ledger_row(r) for r in ex.ledger)
+        for kind, given in ex.rosters.items():
+            rows[kind].extend(dict(r) for r in given)
+    return rows
+
+
+def _persons(ex: Example) -> list[str]:
+    return list(dict.fromkeys(str(r["id_number"]) for r in ex.ledger))
+
+
+# ---------------------------------------------------------------------------
+# the examples, run
+
+
+@attrs.frozen
+class Outcome:
+    """One detector's findings on its examples' persons beside the findings its examples expect.
+
+    Each finding is compared as (ID number, months, amount, evidence, taxonomy node).
+    """
+
+    detector: str
+    expected: frozenset[tuple[str, tuple[str, ...], str, tuple[str, ...], str]]
+    found: frozenset[tuple[str, tuple[str, ...], str, tuple[str, ...], str]]
+    findings: tuple[Finding, ...]
+
+
+@attrs.frozen
+class ExamplesRun:
+    outcomes: Mapping[str, Outcome]
+    problems: tuple[Problem, ...]  #: input problems (an example's row that could not be read)
+
+
+def run_examples(specs: Sequence[DetectorSpec] | None = None, engine: str = "duckdb") -> ExamplesRun:
+    """Audit the examples of ``specs`` (default: every detector) in one run; each detector's outcome.
+
+    The run is given the rosters the specs declare (needed or used), no others: a query that reads
+    a roster or a helper table its spec does not declare fails.
+
+    The examples' persons and payment ids are distinct, and a detector's findings on a person depend
+    on that person's rows only, so one run gives what a run per detector would.
+    """
+    from subsidy_rules.issues.audit.detectors import detectors
+    from subsidy_rules.issues.audit.engine import audit
+
+    chosen = tuple(specs) if specs is not None else detectors()
+    rows = example_rows(ex for s in chosen for ex in s.examples)
+    declared = {k for s in chosen for k in (*s.needs, *s.uses)}
+    with tempfile.TemporaryDirectory(prefix="subsidy-examples-") as tmp:
+        paths = write(rows, tmp, headers="en")
+        result = audit(
+            paths["ledger"],
+            {k: p for k, p in paths.items() if k in declared},
+            as_of=AS_OF,
+            only=[s.name for s in chosen],
+            engine=engine,
+        )
+    outcomes: dict[str, Outcome] = {}
+    for spec in chosen:
+        persons = {p for ex in spec.examples for p in _persons(ex)}
+        mine = tuple(f for f in result.findings if f.detector == spec.name and f.id_number in persons)
+        outcomes[spec.name] = Outcome(
+            detector=spec.name,
+            expected=frozenset(
+                (e.id_number, e.months, e.amount, e.evidence, e.issue or spec.issue)
+                for ex in spec.examples
+                for e in ex.expect
+            ),
+            found=frozenset(
+                (f.id_number, tuple(str(m) for m in f.months), str(f.amount_yuan), f.evidence, f.issue) for f in mine
+            ),
+            findings=mine,
+        )
+    return ExamplesRun(outcomes, result.problems)
+
+
+@cache
+def _examples_on_duckdb() -> ExamplesRun:
+    return run_examples()
+
+
+def example_findings(detector: str) -> tuple[Finding, ...]:
+    """The findings ``detector`` gives on its own examples (real findings, for the docs' example)."""
+    return _examples_on_duckdb().outcomes[detector].findings
+
+
+# ---------------------------------------------------------------------------
+# the sample district
 
 
 def person_id(i: int) -> str:
-    if i == PLANT_INDEX["paid-past-retirement"]:
-        return make_resident_id("420103", date(1965, 4, 9), 11)  # a man: retires at 60 and 1 month, 2025-05
+    """The ID number of the sample's clean person ``i``."""
     born = date(1978, 1, 1) + timedelta(days=37 * i)
-    number = make_resident_id("420103", born, 100 + i % 800)
-    if i == PLANT_INDEX["invalid-id"]:
-        number = number[:17] + ("0" if number[17] != "0" else "1")
-    return number
+    return make_resident_id("420103", born, 100 + i % 800)
 
 
-def _name(i: int) -> str:
-    surnames = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-    given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"
-    return surnames[i % 20] + given[(i * 7) % 20] + ("" if i % 3 else given[(i * 3) % 20])
-
-
-def build(persons: int = 300) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
-    """Rows of every input (English field names) and the planted ID numbers."""
-    planted = {d: person_id(i) for d, i in PLANT_INDEX.items()}
-    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
-    seq = 0
-    for i in range(persons):
-        pid = person_id(i)
-        name = _name(i)
-        male = int(pid[16]) % 2 == 1 if pid[16].isdigit() else True
-        rows["persons"].append({"id_number": pid, "retirement_group": "male" if male else "female-50"})
-        diff_end = date(2025, 3, 31) if i == PLANT_INDEX["not-difficulty-person"] else None
-        rows["difficulty"].append(
+def _clean_rosters(person: str, paid: Sequence[Row]) -> dict[str, list[Row]]:
+    """A clean person's roster rows for the months of ``paid`` (their flexible-subsidy payments)."""
+    male = int(person[16]) % 2 == 1 if person[16].isdigit() else True
+    months = sorted({str(r["period"]) for r in paid if r["program"] in (FLEX, "灵活就业社会保险补贴")})
+    return {
+        "persons": [{"id_number": person, "retirement_group": "male" if male else "female-50"}],
+        "difficulty": [
             {
-                "id_number": pid,
+                "id_number": person,
                 "category": "long-term-unemployed",
                 "identified_on": date(2024, 6, 1),
-                "ended_on": diff_end,
+                "ended_on": None,
+            }
+        ],
+        "approvals": [{"id_number": person, "program": FLEX, "first_approval": date(2024, 12, 10)}] if months else [],
+        "contributions": list(contributions(person, *months)),
+    }
+
+
+def _clean_person(i: int, rows: dict[str, list[Row]], seq: int) -> int:
+    pid = person_id(i)
+    paid: list[Row] = []
+    for m in MONTHS:
+        seq += 1
+        paid.append(
+            {
+                "payment_id": f"JH2025{seq:06d}",
+                "unit": "江汉区" + ("民族街道" if i % 2 else "花楼街道"),
+                "program": "灵活就业社会保险补贴" if i % 4 == 0 else FLEX,
+                "id_number": pid,
+                "name": _name(i),
+                "period": f"2025-{m:02d}",
+                "amount": MONTHLY,
+                "paid_on": date(2025, m, 20),
+                "channel": "social-security-card",
+                "account": "SSC" + pid,
+                "bank": "工商银行",
+                "applied_on": date(2025, m, 5),
+                "approved_on": date(2025, m, 10),
+                "accepted_by": "op01",
+                "approved_by": "op02",
             }
         )
-        fa = date(2022, 3, 1) if i == PLANT_INDEX["beyond-max-period"] else date(2024, 12, 10)
-        rows["approvals"].append({"id_number": pid, "program": FLEX, "first_approval": fa})
-        for m in MONTHS:
-            month = f"2025-{m:02d}"
-            refunded = i == PLANT_INDEX["no-flexible-contribution"] and m == 6
-            if not (i == PLANT_INDEX["no-flexible-contribution"] and m == 7):
-                rows["contributions"].append(
-                    {
-                        "id_number": pid,
-                        "month": month,
-                        "insurance": "pension",
-                        "payer": "flexible-worker",
-                        "amount": Decimal("500.00"),
-                        "paid_on": date(2025, m, 3),
-                        "refunded": "是" if refunded else "否",
-                    }
-                )
-                rows["contributions"].append(
-                    {
-                        "id_number": pid,
-                        "month": month,
-                        "insurance": "medical",
-                        "payer": "flexible-worker",
-                        "amount": Decimal("200.00"),
-                        "paid_on": date(2025, m, 3),
-                        "refunded": "是" if refunded else "否",
-                    }
-                )
-            applied = date(2025, m, 5)
-            approved = date(2025, m, 10)
-            paid = date(2025, m, 20)
-            if i in (PLANT_INDEX["late-payment"], PLANT_INDEX["late-payment"] + 1) and m == 9:
-                applied, approved = date(2025, 9, 26), date(2025, 9, 29)
-                paid = date(2025, 10, 31) if i == PLANT_INDEX["late-payment"] else date(2025, 10, 30)
-            amount = MONTHLY
-            if i == PLANT_INDEX["above-standard"] and m == 4:
-                amount = Decimal("600.00")
-            if i == PLANT_INDEX["short-payment"] and m == 5:
-                amount = Decimal("400.00")
-            channel = "social-security-card"
-            account: str | None = "SSC" + pid
-            if i == PLANT_INDEX["not-one-card"] and m == 2:
-                channel, account = "cash", None
-            if i == PLANT_INDEX["person-many-accounts"]:
-                channel, account = "one-card", f"6222{i:04d}{m % 2}"
-            if i in (PLANT_INDEX["account-many-persons"], PLANT_INDEX["account-many-persons"] + 1):
-                channel, account = "one-card", "62220000SHARED"
-            accepted, approver = "op01", "op02"
-            if i == PLANT_INDEX["accept-and-approve"] and m == 8:
-                accepted = approver = "op03"
-            if i == PLANT_INDEX["date-order"] and m == 6:
-                paid = date(2025, 6, 8)
-            seq += 1
-            rows["ledger"].append(
-                {
-                    "payment_id": f"JH2025{seq:06d}",
-                    "unit": "江汉区" + ("民族街道" if i % 2 else "花楼街道"),
-                    "program": "灵活就业社会保险补贴" if i % 4 == 0 else FLEX,
-                    "id_number": pid,
-                    "name": name,
-                    "period": month,
-                    "amount": amount,
-                    "paid_on": paid,
-                    "channel": channel,
-                    "account": account,
-                    "bank": "工商银行",
-                    "applied_on": applied,
-                    "approved_on": approved,
-                    "accepted_by": accepted,
-                    "approved_by": approver,
-                }
-            )
-            if i == PLANT_INDEX["duplicate-period"] and m == 3:
-                seq += 1
-                rows["ledger"].append(
-                    {**rows["ledger"][-1], "payment_id": f"JH2025{seq:06d}", "paid_on": date(2025, 3, 25)}
-                )
-        if i == PLANT_EXTRA["not-one-card"]:
-            for m in (1, 2, 3):  # the disabled persons' post subsidy goes through the one-card: paid in cash
-                seq += 1
-                rows["ledger"].append(
-                    {
-                        "payment_id": f"JH2025{seq:06d}",
-                        "unit": "江汉区残联",
-                        "program": "残疾人公益性岗位补贴",
-                        "id_number": pid,
-                        "name": name,
-                        "period": f"2025-{m:02d}",
-                        "amount": Decimal("2000.00"),
-                        "paid_on": date(2025, m, 15),
-                        "channel": "现金",
-                        "applied_on": date(2025, m, 2),
-                        "approved_on": date(2025, m, 6),
-                        "accepted_by": "op05",
-                        "approved_by": "op06",
-                    }
-                )
-        if i == PLANT_EXTRA["duplicate-period"]:
-            for paid_on in (date(2025, 4, 16), date(2025, 4, 25)):  # a one-off grant paid twice
-                seq += 1
-                rows["ledger"].append(
-                    {
-                        "payment_id": f"JH2025{seq:06d}",
-                        "unit": "江汉区残联",
-                        "program": "disabled-self-employment-grant",
-                        "id_number": pid,
-                        "name": name,
-                        "period": "2025-04",
-                        "amount": Decimal("5000.00"),
-                        "paid_on": paid_on,
-                        "channel": "one-card",
-                        "account": f"62229999{i:04d}",
-                        "applied_on": date(2025, 4, 1),
-                        "approved_on": date(2025, 4, 8),
-                        "accepted_by": "op05",
-                        "approved_by": "op06",
-                    }
-                )
-        if i % 6 == 0:
-            seq += 1
-            rows["ledger"].append(
-                {
-                    "payment_id": f"JH2025{seq:06d}",
-                    "unit": "江汉区",
-                    "program": "一次性求职补贴",
-                    "id_number": pid,
-                    "name": name,
-                    "period": "2025-06",
-                    "amount": Decimal("1500.00"),
-                    "paid_on": date(2025, 6, 18),
-                    "channel": "社保卡",
-                    "account": "SSC" + pid,
-                    "bank": "工商银行",
-                    "applied_on": date(2025, 6, 2),
-                    "approved_on": date(2025, 6, 9),
-                    "accepted_by": "op01",
-                    "approved_by": "op02",
-                }
-            )
+    if i % 6 == 0:
+        seq += 1
+        paid.append(
+            {
+                **paid[5],
+                "payment_id": f"JH2025{seq:06d}",
+                "unit": "江汉区",
+                "program": "一次性求职补贴",
+                "amount": Decimal("1500.00"),
+                "paid_on": date(2025, 6, 18),
+                "channel": "社保卡",
+                "applied_on": date(2025, 6, 2),
+                "approved_on": date(2025, 6, 9),
+            }
+        )
+    rows["ledger"].extend(paid)
+    for kind, items in _clean_rosters(pid, paid).items():
+        rows[kind].extend(items)
+    return seq
+
+
+def _plant(ex: Example, rows: dict[str, list[Row]]) -> None:
+    given = [ledger_row(r) for r in ex.ledger]
+    rows["ledger"].extend(given)
+    for kind, items in ex.rosters.items():
+        rows[kind].extend(dict(r) for r in items)
+    for person in _persons(ex):
+        own = [r for r in given if r["id_number"] == person]
+        for kind, clean in _clean_rosters(person, own).items():
+            if kind not in ex.rosters:
+                rows[kind].extend(clean)
+
+
+def build(
+    persons: int = 300, specs: Sequence[DetectorSpec] | None = None
+) -> tuple[dict[str, list[Row]], dict[str, set[str]]]:
+    """Rows of every input (English field names) and, per detector, the ID numbers it must find.
+
+    Slot 0 is a clean person; slots 1, 2, … hold the examples in detector order (as many as
+    ``persons - 1`` allows); the other slots are clean persons. Two rows that cannot be read
+    close the ledger. ``specs=()`` plants nothing.
+    """
+    from subsidy_rules.issues.audit.detectors import detectors
+
+    examples = [(s.name, ex) for s in (detectors() if specs is None else specs) for ex in s.examples]
+    rows: dict[str, list[Row]] = {k: [] for k in KINDS}
+    planted: dict[str, set[str]] = defaultdict(set)
+    seq = 0
+    for i in range(persons):
+        slot = i - 1
+        if 0 <= slot < len(examples):
+            owner, ex = examples[slot]
+            _plant(ex, rows)
+            leads = {e.id_number for e in ex.expect}
+            if leads:
+                planted[owner] |= leads
+                for other in ex.also:
+                    planted[other] |= leads
+        else:
+            seq = _clean_person(i, rows, seq)
     # two rows that cannot be read: reported with line and column, left out
-    rows["ledger"].append({**rows["ledger"][0], "payment_id": "JH2025BAD001", "paid_on": "2025-13-40"})
-    rows["ledger"].append({**rows["ledger"][0], "payment_id": "JH2025BAD002", "program": "不存在的补贴"})
-    rows["deaths"].append({"id_number": planted["paid-after-death"], "died_on": date(2025, 5, 10)})
-    rows["pensions"].append({"id_number": planted["paid-after-pension"], "pension_start": date(2025, 7, 1)})
-    rows["employment"].append(
-        {
-            "id_number": planted["paid-while-employed"],
-            "start": date(2025, 6, 15),
-            "end": None,
-            "employer": "武汉某物流有限公司",
-        }
-    )
-    rows["employment"].append(
-        {"id_number": person_id(30), "start": date(2020, 1, 1), "end": date(2023, 12, 31), "employer": "武汉某商贸公司"}
-    )
-    rows["staff"].append(
-        {
-            "staff_id": "S001",
-            "id_number": planted["staff-beneficiary"],
-            "name": _name(PLANT_INDEX["staff-beneficiary"]),
-            "unit": "江汉区人社局",
-        }
-    )
-    rows["staff"].append(
-        {"staff_id": "S002", "id_number": "420103198001010015", "name": "钱多", "unit": "江汉区人社局"}
-    )
-    rows["public-payroll"].append(
-        {"id_number": planted["public-payroll"], "employer": "江汉区某事业单位", "start": date(2025, 1, 1), "end": None}
-    )
-    planted["account-many-persons"] = person_id(PLANT_INDEX["account-many-persons"])
-    return rows, planted
+    if rows["ledger"]:
+        rows["ledger"].append({**rows["ledger"][0], "payment_id": "JH2025BAD001", "paid_on": "2025-13-40"})
+        rows["ledger"].append({**rows["ledger"][0], "payment_id": "JH2025BAD002", "program": "不存在的补贴"})
+    return rows, dict(planted)
+
+
+# ---------------------------------------------------------------------------
+# writing
 
 
 def _text(v: Any) -> str:
@@ -274,7 +319,7 @@ def _text(v: Any) -> str:
 
 
 def write(
-    rows: Mapping[str, list[dict[str, Any]]],
+    rows: Mapping[str, list[Row]],
     directory: Path | str,
     fmt: str = "csv",
     headers: str = "zh",
@@ -315,6 +360,19 @@ def write(
 
 def generate(
     directory: Path | str, persons: int = 300, fmt: str = "csv", headers: str = "zh"
-) -> tuple[dict[str, Path], dict[str, str]]:
+) -> tuple[dict[str, Path], dict[str, set[str]]]:
     rows, planted = build(persons)
     return write(rows, directory, fmt, headers), planted
+
+
+#: the sample district shipped in the package (``issues/audit/examples/``): every detector's examples planted
+PACKAGED = Path(__file__).parent / "examples"
+PACKAGED_PERSONS = 60
+
+
+def write_packaged(directory: Path | str = PACKAGED) -> dict[str, Path]:
+    """Write the packaged sample district again (after a detector or an example is added or changed)::
+
+    python -c "from subsidy_rules.issues.audit.sample import write_packaged; write_packaged()"
+    """
+    return generate(directory, persons=PACKAGED_PERSONS)[0]
