@@ -255,8 +255,8 @@ def entitlement_note(note: str) -> tuple[str, str]:
     else:
         why_zh = "当地未规定（或本库未收录）补贴标准" if basis == "no-standard" else "本地标准所需的最低档缴费额未知"
         why_en = "no local standard is stated" if basis == "no-standard" else "the lowest grade's amount is unknown"
-        zh = f"{why_zh}，应享受金额待定；按国家上限{r:.2f}元检查，实发{p:.2f}元"
-        en = f"{why_en}: the amount due is undetermined; checked against the national cap {r:.2f}, paid {p:.2f} yuan"
+        zh = f"{why_zh}，应享受金额待定；按上限{r:.2f}元检查，实发{p:.2f}元"
+        en = f"{why_en}: the amount due is undetermined; checked against the cap {r:.2f}, paid {p:.2f} yuan"
     return (
         zh + ("；所用补贴比例或上限参数未经确认，请核实" if unconfirmed else ""),
         en + ("; the ratio or cap used is unconfirmed: verify" if unconfirmed else ""),
