@@ -136,7 +136,7 @@ def test_the_demo_step_writes_text_and_json_for_every_sample(tmp_path: Path) -> 
 
 
 def test_every_condition_cites_at_least_one_source() -> None:
-    from subsidy_rules.programs.eligibility.conditions import specs
+    from subsidy_rules.programs.eligibility.spec import shared_data
 
-    uncited = [s.code for s in specs().values() if not s.citations]
+    uncited = [s.code for s in shared_data()[0].values() if not s.citations]
     assert uncited == []

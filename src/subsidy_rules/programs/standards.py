@@ -43,7 +43,8 @@ Usage::
 
 References:
     shared/policy-facts.md, "Checked against sources, December 2026" (2/3 is a
-    ceiling; local standards; the 2026 revision); issue 18.
+    ceiling; local standards; the 2026 revision); the documents cited in
+    ``core/data/documents.toml`` (财社〔2026〕1号 unconfirmed).
 """
 
 from __future__ import annotations

@@ -25,12 +25,12 @@ as_of).entitled()`` is ``{month: amount}`` for every entitled month; the
 ``schedule`` has every month judged with its status and failed conditions.
 """
 
+from subsidy_rules.core.month import Month
 from subsidy_rules.programs.eligibility.case import (
     Appraisal,
     Case,
     Contribution,
     Insurance,
-    Month,
     Payer,
     Payment,
     Person,
