@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from subsidy_rules.cli import cli
 from subsidy_rules.demo import STEPS
 from subsidy_rules.demo import eligibility as demo_step
+from subsidy_rules.io.eligibility import load_case
 from subsidy_rules.io.json import from_json, loads_document
-from subsidy_rules.programs.eligibility import Decision, decide_all, load_case
+from subsidy_rules.programs.eligibility import Decision, decide_all
 from subsidy_rules.programs.eligibility.engine import case_parameters
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "src/subsidy_rules/programs/eligibility/examples"
