@@ -129,3 +129,18 @@ def test_a_finding_about_2025_months_carries_no_note_of_the_2026_text(tmp_path: 
     )
     (f,) = result.findings
     assert "2026" not in f.explanation_zh
+
+
+def test_a_standard_on_the_lowest_grade_without_its_amounts_runs_the_shortfall_check_and_counts_what_it_skipped(
+    tmp_path: Path,
+) -> None:
+    # 乌海 states a standard (2/3 of the lowest grade's contributions) but not the grade's amounts: every
+    # month is undetermined; the check runs (a standard exists), judges nothing and says how much it skipped
+    result = _run(tmp_path, "wuhai")
+    assert _found(result) == {("above-standard", A, ("2026-03",), Decimal("50.00"))}
+    short = next(r for r in result.runs if r.name == "short-payment")
+    assert short.ran and short.skipped == 5 and short.findings == 0
+    assert short.note_zh is not None and "5个人月" in short.note_zh and "最低档" in short.note_zh
+    assert short.note_en is not None and "lowest grade" in short.note_en
+    (said,) = [p for p in result.problems if p.code == "audit-months-undetermined"]
+    assert "最低档" in said.message_zh
