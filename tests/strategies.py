@@ -40,7 +40,7 @@ citations = st.builds(
 )
 
 _values_by_kind = {
-    ParamKind.DECIMAL: st.decimals(min_value=-(10**6), max_value=10**6, places=3, allow_nan=False),
+    ParamKind.DECIMAL: st.decimals(min_value=-10**6, max_value=10**6, places=3, allow_nan=False),
     ParamKind.RATIO: st.fractions(min_value=0, max_value=10, max_denominator=12),
     ParamKind.INTEGER: st.integers(min_value=0, max_value=600),
     ParamKind.TEXT: any_text,

@@ -81,9 +81,8 @@ def test_parameters_show_with_a_user_layer(tmp_path: Path) -> None:
         'document="seed-000"\nconfirmed=false\n',
         encoding="utf-8",
     )
-    code, out, _ = run(
-        "parameters", "show", "minimum_wage.monthly", "--layer", str(f), "--at", "2026-07-01", "--format", "json"
-    )
+    code, out, _ = run("parameters", "show", "minimum_wage.monthly", "--layer", str(f), "--at", "2026-07-01",
+                       "--format", "json")
     doc = json.loads(out)
     assert code == 0 and doc["layers"] == ["national", "hubei", "wuhan", "mine"]
     assert doc["in_force"]["value"] == "2500.00" and doc["in_force"]["layer"] == "mine"

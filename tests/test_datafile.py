@@ -25,21 +25,8 @@ def test_toml_decimals_are_exact() -> None:
 def test_every_accessor_records_a_problem_instead_of_raising() -> None:
     node = Node(
         "f.toml",
-        {
-            "s": 1,
-            "b": "yes",
-            "i": True,
-            "d": "2024",
-            "n": "1e5",
-            "inf": Decimal("Infinity"),
-            "l": [1],
-            "t": 3,
-            "arr": 3,
-            "arr2": [1, {}],
-            "tabs": {"x": 1},
-            "c": "z",
-            "ok": "2.50",
-        },
+        {"s": 1, "b": "yes", "i": True, "d": "2024", "n": "1e5", "inf": Decimal("Infinity"), "l": [1], "t": 3,
+         "arr": 3, "arr2": [1, {}], "tabs": {"x": 1}, "c": "z", "ok": "2.50"},
     )
     assert node.get_str("s") is None
     assert node.get_bool("b") is None

@@ -21,3 +21,4 @@ def test_without_chromium_the_browser_test_says_how_to_install_it(
     axe.write_text("", encoding="utf-8")
     assert main(["--axe", str(axe), "--chromium", str(tmp_path / "no-chromium")]) == 2
     assert "apt-get install -y chromium" in capsys.readouterr().err
+

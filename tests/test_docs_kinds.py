@@ -77,20 +77,12 @@ FLEXIBLE = RuleSpec(
     name_zh="灵活就业社会保险补贴享受条件",
     parameters=("ssi.flexible.max_ratio", "ssi.flexible.max_months"),
     conditions=(
-        Condition(
-            "difficulty-person",
-            "申请时为已认定的就业困难人员",
-            "An identified difficulty person",
-            (cite("caishe-2023-181", "社会保险补贴", quote="就业困难人员灵活就业"),),
-            cite("seed-002", "三（一）1", quote="是否为就业困难人员"),
-        ),
-        Condition(
-            "flexible-contribution",
-            "以灵活就业人员身份缴纳社会保险费",
-            "Pays contributions as a flexible worker",
-            cite("caishe-2023-181", "社会保险补贴"),
-            None,
-        ),
+        Condition("difficulty-person", "申请时为已认定的就业困难人员", "An identified difficulty person",
+                  (cite("caishe-2023-181", "社会保险补贴", quote="就业困难人员灵活就业"),),
+                  cite("seed-002", "三（一）1", quote="是否为就业困难人员")),
+        Condition("flexible-contribution", "以灵活就业人员身份缴纳社会保险费",
+                  "Pays contributions as a flexible worker",
+                  cite("caishe-2023-181", "社会保险补贴"), None),
     ),
     stop_events=(StopEvent("死亡"), "达到法定退休年龄", StopEvent("服刑", modelled=False)),
     excludes=("public-welfare-post-si-subsidy",),
@@ -134,7 +126,7 @@ def test_a_rule_page_lists_its_conditions_in_order_each_with_basis_and_check_poi
     assert "（无专项治理文件提及）" in html[second:]
     assert "死亡" in html and "达到法定退休年龄" in html
     assert "服刑（本库不判断，需人工核查；见下方局限）" in html
-    assert 'href="../programs/public-welfare-post-si-subsidy.html"' in html[html.index('id="excludes"') :]
+    assert 'href="../programs/public-welfare-post-si-subsidy.html"' in html[html.index('id="excludes"'):]
     assert "不判断服刑期间" in html and "Imprisonment is not judged." in html
     assert 'href="../programs/flexible-employment-si-subsidy.html"' in html
     assert 'href="../parameters/ssi.flexible.max_ratio.html"' in html
@@ -212,13 +204,8 @@ def test_a_link_to_a_page_that_does_not_exist_is_an_error_at_build_time() -> Non
     with pytest.raises(KeyError):
         site.link("k", "b")
     assert site.link_or_text("k", "b", "乙") == "乙（本库未收录）"
-    twice = PageKind(
-        id="k",
-        folder="k",
-        title_zh="K",
-        intro_zh="",
-        entries=lambda: [Entry("a", "A", lambda s: ""), Entry("a", "A", lambda s: "")],
-    )
+    twice = PageKind(id="k", folder="k", title_zh="K", intro_zh="",
+                     entries=lambda: [Entry("a", "A", lambda s: ""), Entry("a", "A", lambda s: "")])
     with pytest.raises(ValueError, match="duplicate"):
         Site([twice], date(2026, 1, 1), "0")
 
@@ -257,8 +244,7 @@ def test_without_guides_or_rules_the_pages_are_still_written_and_say_what_is_mis
     assert "从这里开始" not in (tmp_path / "index.md").read_text(encoding="utf-8")
     assert "（本库目前没有这一类条目。）" in (tmp_path / "rules" / "index.md").read_text(encoding="utf-8")
     assert "本库尚未为本项目编写享受条件规则" in (
-        tmp_path / "programs" / "flexible-employment-si-subsidy.md"
-    ).read_text(encoding="utf-8")
+        tmp_path / "programs" / "flexible-employment-si-subsidy.md").read_text(encoding="utf-8")
     assert [next(iter(item)) for item in nav][:2] == ["首页", "补贴项目"]
     assert not site.entries["detector"]
 
@@ -279,16 +265,10 @@ def test_a_value_with_an_until_date_ends_on_that_day_even_before_the_next_value(
     base = packaged_layer("national").parameters["ssi.flexible.max_ratio"]
     c = cite("caishe-2017-164")
     values = (
-        DatedValue(
-            effective_from=date(2017, 10, 13),
-            value=Fraction(2, 3),
-            citation=c,
-            confirmed=False,
-            until=date(2020, 6, 30),
-        ),
-        DatedValue(
-            effective_from=date(2024, 1, 1), value=Fraction(1, 2), citation=c, confirmed=False, until=date(2025, 12, 31)
-        ),
+        DatedValue(effective_from=date(2017, 10, 13), value=Fraction(2, 3), citation=c, confirmed=False,
+                   until=date(2020, 6, 30)),
+        DatedValue(effective_from=date(2024, 1, 1), value=Fraction(1, 2), citation=c, confirmed=False,
+                   until=date(2025, 12, 31)),
     )
     param = _attrs.evolve(base, values=values)
     assert [text for _, text in periods(param)] == ["2024-01-01 至 2025-12-31", "2017-10-13 至 2020-06-30"]

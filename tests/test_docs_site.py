@@ -44,14 +44,8 @@ def test_every_registry_entry_has_its_own_page(site: Path) -> None:
     expected += [f"detectors/{d.name}.html" for d in src.detectors]
     missing = [rel for rel in expected if not (site / rel).is_file()]
     assert missing == []
-    for rel in (
-        "index.html",
-        "changelog.html",
-        "about/legend.html",
-        "guides/10-auditor.html",
-        "guides/20-policy-officer.html",
-        "guides/30-integration.html",
-    ):
+    for rel in ("index.html", "changelog.html", "about/legend.html", "guides/10-auditor.html",
+                "guides/20-policy-officer.html", "guides/30-integration.html"):
         assert (site / rel).is_file(), rel
 
 
@@ -139,7 +133,7 @@ def test_a_document_page_lists_what_cites_it_and_what_it_replaced(site: Path) ->
     assert "本库中引用本文件的条目" in html
     assert 'href="../parameters/ssi.flexible.max_ratio.html"' in html
     # For ssi.flexible.max_ratio the 181号 value follows the 164号 value: 181号 replaced 164号 there.
-    replaced = html[html.index('id="replaces"') :]
+    replaced = html[html.index('id="replaces"'):]
     assert 'href="caishe-2017-164.html"' in replaced  # same folder: mkdocs writes the link relative
 
 
@@ -151,12 +145,8 @@ def test_a_form_page_draws_the_printed_head_with_grouped_headers(site: Path) -> 
 
 def test_the_guides_give_the_real_commands(site: Path) -> None:
     auditor = re.sub(r"<[^>]+>", "", _text(site, "guides/10-auditor.html"))
-    for command in (
-        "subsidy-rules audit run",
-        "subsidy-rules forms validate",
-        "subsidy-rules forms aggregate",
-        "subsidy-rules forms template",
-    ):
+    for command in ("subsidy-rules audit run", "subsidy-rules forms validate", "subsidy-rules forms aggregate",
+                    "subsidy-rules forms template"):
         assert command in auditor
     assert "schema_version" in _text(site, "guides/30-integration.html")
 
@@ -190,16 +180,8 @@ def test_the_changelog_shows_the_json_schema_version_and_the_policy_timeline_new
 def test_the_home_page_links_the_guides_and_every_section(site: Path) -> None:
     page = parse(site / "index.html")
     hrefs = {value for tag, attr, value in page.refs if tag == "a"}
-    for rel in (
-        "guides/10-auditor.html",
-        "programs/index.html",
-        "rules/index.html",
-        "parameters/index.html",
-        "issues/index.html",
-        "detectors/index.html",
-        "forms/index.html",
-        "documents/index.html",
-    ):
+    for rel in ("guides/10-auditor.html", "programs/index.html", "rules/index.html", "parameters/index.html",
+                "issues/index.html", "detectors/index.html", "forms/index.html", "documents/index.html"):
         assert rel in hrefs, rel
 
 
@@ -209,5 +191,5 @@ def test_a_form_column_open_to_dozens_of_issue_types_lists_them_once_under_the_t
     html = _text(site, "forms/chongqing-2023-problem-list.html")
     assert html.count('id="col-2-issues"') == 1
     assert "（第 4、5 栏同）可填的问题类型" in html
-    assert html.count("个问题类型（见表下）</a>") == 3
+    assert html.count('个问题类型（见表下）</a>') == 3
     assert html.count('href="../issues/payment.late.html"') == 1

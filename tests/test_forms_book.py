@@ -87,7 +87,7 @@ _STYLES = (
 )
 _STRINGS = (
     "<si><t>填表单位</t></si>"
-    '<si><r><t>江岸</t></r><r><t>区</t></r><rPh sb="0" eb="2"><t>ジャン</t></rPh><phoneticPr fontId="1"/></si>'
+    "<si><r><t>江岸</t></r><r><t>区</t></r><rPh sb=\"0\" eb=\"2\"><t>ジャン</t></rPh><phoneticPr fontId=\"1\"/></si>"
 )
 
 

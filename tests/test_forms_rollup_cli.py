@@ -305,5 +305,7 @@ def test_a_worker_failure_becomes_that_files_problem_in_the_report(units: list[P
     from subsidy_rules.forms.batch import _check_path, _failed
 
     assert _failed("a.xlsx", "time limit of 60 s exceeded").report.problems[0].code == "too-large"
-    assert _failed("a.xlsx", "the reading process died (exit code -6)").report.problems[0].code == "damaged-file"
+    assert (
+        _failed("a.xlsx", "the reading process died (exit code -6)").report.problems[0].code == "damaged-file"
+    )
     assert _check_path(WUHAN, Limits(), str(units[0])).report.valid

@@ -12,8 +12,6 @@ from subsidy_rules.issues import Gravity, Handling, NodeKind, Provenance, taxono
 from tests.seeds import seeds_folder
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "issue_codes.txt"
-
-
 def _seed_texts() -> dict[str, str]:
     """Seed files by document key, whitespace removed (the texts break lines mid-phrase)."""
     out = {}
@@ -37,7 +35,7 @@ def test_the_checked_in_snapshot_pins_every_code_so_a_rename_fails() -> None:
     pinned = SNAPSHOT.read_text("utf-8").split()
     assert current == pinned, (
         "issue codes changed; codes are a public contract. If the change is deliberate, regenerate with: "
-        '.venv/bin/python -c "from subsidy_rules.issues import taxonomy; '
+        ".venv/bin/python -c \"from subsidy_rules.issues import taxonomy; "
         "print('\\n'.join(i.code for i in taxonomy()))\" > tests/snapshots/issue_codes.txt"
     )
 

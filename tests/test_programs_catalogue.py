@@ -15,47 +15,17 @@ SEED_000 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_6a8f6
 
 # Seed 000 附件2, column 项目资金名称, rows 1–41, as printed.
 WUHAN_41 = [
-    "省大学生创业项目资助",
-    "市大学生创业项目资助",
-    "区大学生创业项目资助",
-    "技能强省项目资助",
-    "省就业见习补贴",
-    "市就业见习补贴",
-    "区就业见习补贴",
-    "实习实训补贴",
-    "青年见习补贴",
-    "顶岗实习补贴",
-    "武汉工匠一次性奖励",
-    "高技能人才培训基地补助",
-    "市级技能大师工作室补助",
-    "区级技能大师工作室补助",
-    "人力资源服务产业园区建设补贴",
-    "人力资源服务业领军企业奖励",
-    "人力资源服务诚信示范机构奖励",
-    "人力资源服务业星级机构奖励",
-    "人力资源服务业创新创业项目奖励",
-    "人力资源服务行业研究项目资助",
-    "武汉户籍外出务工农民意外伤害保险费",
-    "世界技能大赛市选拔赛竞赛补助",
-    "武汉市职业技能竞赛补贴",
-    "公益性岗位补贴和社保补贴",
-    "返乡创业园区场租水电费补贴",
-    "创业孵化示范基地奖补",
-    "大中专毕业生一次性求职创业补贴",
-    "充分就业社区奖励资金",
-    "贫困劳动力转移就业交通补助",
-    "企业吸纳贫困劳动力就业奖补",
-    "大学生创业学院创业活动补贴",
-    "就业技能培训补贴",
-    "创业培训补贴",
-    "岗前培训补贴",
-    "技师培训补贴",
-    "新型学徒制培训补贴",
-    "项目制培训补贴",
-    "职业技能鉴定补贴",
-    "就业困难人员社会保险补贴",
-    "高校毕业生社会保险补贴",
-    "其他",
+    "省大学生创业项目资助", "市大学生创业项目资助", "区大学生创业项目资助", "技能强省项目资助",
+    "省就业见习补贴", "市就业见习补贴", "区就业见习补贴", "实习实训补贴", "青年见习补贴", "顶岗实习补贴",
+    "武汉工匠一次性奖励", "高技能人才培训基地补助", "市级技能大师工作室补助", "区级技能大师工作室补助",
+    "人力资源服务产业园区建设补贴", "人力资源服务业领军企业奖励", "人力资源服务诚信示范机构奖励",
+    "人力资源服务业星级机构奖励", "人力资源服务业创新创业项目奖励", "人力资源服务行业研究项目资助",
+    "武汉户籍外出务工农民意外伤害保险费", "世界技能大赛市选拔赛竞赛补助", "武汉市职业技能竞赛补贴",
+    "公益性岗位补贴和社保补贴", "返乡创业园区场租水电费补贴", "创业孵化示范基地奖补",
+    "大中专毕业生一次性求职创业补贴", "充分就业社区奖励资金", "贫困劳动力转移就业交通补助",
+    "企业吸纳贫困劳动力就业奖补", "大学生创业学院创业活动补贴", "就业技能培训补贴", "创业培训补贴",
+    "岗前培训补贴", "技师培训补贴", "新型学徒制培训补贴", "项目制培训补贴", "职业技能鉴定补贴",
+    "就业困难人员社会保险补贴", "高校毕业生社会保险补贴", "其他",
 ]
 
 
@@ -77,10 +47,8 @@ def test_all_41_wuhan_rows_are_found_by_name_and_code_in_seed_order() -> None:
         assert src is not None
         assert (src.row, src.text, src.seed) == (row, name, "000_6a8f6a9cdbfd8f54.txt")
         assert src.document_key == "seed-000"
-        assert any(
-            c.document_number == "武人社办函〔2022〕10号" and f"第{row}行" in (c.article or "")
-            for c in program.citations
-        )
+        assert any(c.document_number == "武人社办函〔2022〕10号" and f"第{row}行" in (c.article or "")
+                   for c in program.citations)
 
 
 @pytest.mark.parametrize(
@@ -107,15 +75,8 @@ def test_the_programs_of_seeds_002_and_003_are_there_with_their_sources(
 def test_the_subsidies_named_in_seed_004_are_there_with_their_sources() -> None:
     names = {p.name_zh for p in catalogue().programs_in("inner-mongolia-2023")}
     assert {
-        "企业吸纳就业社会保险补贴",
-        "一次性吸纳就业补贴",
-        "就业见习补贴",
-        "一次性创业补贴",
-        "社会保险补贴",
-        "公益性岗位补贴",
-        "求职创业补贴",
-        "失业保险稳岗返还",
-        "职业培训补贴",
+        "企业吸纳就业社会保险补贴", "一次性吸纳就业补贴", "就业见习补贴", "一次性创业补贴", "社会保险补贴",
+        "公益性岗位补贴", "求职创业补贴", "失业保险稳岗返还", "职业培训补贴",
     } <= names
     for p in catalogue().programs_in("inner-mongolia-2023"):
         src = p.source_in("inner-mongolia-2023")
@@ -132,25 +93,14 @@ def test_a_program_named_by_two_documents_is_one_program_with_both_sources() -> 
 
 def test_the_national_fund_items_cover_164_and_181() -> None:
     items = {p.name_zh for p in catalogue().programs_in("national-fund-items")}
-    assert {
-        "职业培训补贴",
-        "职业技能鉴定补贴",
-        "社会保险补贴",
-        "公益性岗位补贴",
-        "创业补贴",
-        "就业见习补贴",
-        "求职创业补贴",
-        "一次性求职补贴",
-        "公共就业服务能力建设补助",
-    } <= items
+    assert {"职业培训补贴", "职业技能鉴定补贴", "社会保险补贴", "公益性岗位补贴", "创业补贴", "就业见习补贴",
+            "求职创业补贴", "一次性求职补贴", "公共就业服务能力建设补助"} <= items
 
 
 def test_combined_rows_name_their_parts_and_every_part_exists() -> None:
     cat = catalogue()
     assert cat.get("public-welfare-post-subsidy-and-si").parts == (
-        "public-welfare-post-subsidy",
-        "public-welfare-post-si-subsidy",
-    )
+        "public-welfare-post-subsidy", "public-welfare-post-si-subsidy")
     for p in cat:
         for part in p.parts:
             assert cat.get(part).fund_item in FundItem

@@ -73,8 +73,7 @@ def search(site: Path, queries: list[str]) -> dict[str, list[str]]:
     node = shutil.which("node")
     assert node, "node is required to run the site's search worker (apt-get install nodejs)"
     script = Path(__file__).with_name("search.cjs")
-    out = subprocess.run(
-        [node, str(script), str(site), *queries], capture_output=True, text=True, check=True, timeout=120
-    )
+    out = subprocess.run([node, str(script), str(site), *queries], capture_output=True, text=True, check=True,
+                         timeout=120)
     result: dict[str, list[str]] = json.loads(out.stdout)
     return result

@@ -222,6 +222,8 @@ def aggregate(
     sys.exit(EXIT_OK if agg.ok else EXIT_PROBLEMS)
 
 
+
+
 def _echo_rollup(agg: batch.Aggregation, output: Path) -> None:
     for p in agg.problems:
         click.echo(_problem_line(p))

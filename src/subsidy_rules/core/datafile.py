@@ -68,7 +68,9 @@ class Node:
 
     __slots__ = ("file", "path", "problems", "table")
 
-    def __init__(self, file: str, table: dict[str, Any], path: str = "", problems: list[Problem] | None = None) -> None:
+    def __init__(
+        self, file: str, table: dict[str, Any], path: str = "", problems: list[Problem] | None = None
+    ) -> None:
         self.file = file
         self.table = table
         self.path = path

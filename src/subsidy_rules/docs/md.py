@@ -11,25 +11,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-_MD_SPECIAL = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "'": "&#39;",
-        "|": "&#124;",
-        "*": "&#42;",
-        "_": "&#95;",
-        "[": "&#91;",
-        "]": "&#93;",
-        "`": "&#96;",
-        "\\": "&#92;",
-        "#": "&#35;",
-        "\r": " ",
-        "\n": " ",
-    }
-)
+_MD_SPECIAL = str.maketrans({
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
+    "|": "&#124;",
+    "*": "&#42;",
+    "_": "&#95;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "`": "&#96;",
+    "\\": "&#92;",
+    "#": "&#35;",
+    "\r": " ",
+    "\n": " ",
+})
 
 
 def t(text: object) -> str:

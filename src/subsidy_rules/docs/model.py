@@ -193,7 +193,11 @@ def caveat_legend(caveats: Iterable[Caveat], root: str) -> str:
     items = [f"    - **{c.label_zh}**：{c.explanation_zh}" for c in caveats]
     if not items:
         return ""
-    return '!!! info "本页标记说明"\n\n' + "\n".join(items) + f"\n\n    详见[标记说明]({root}about/legend.md)。\n\n"
+    return (
+        '!!! info "本页标记说明"\n\n'
+        + "\n".join(items)
+        + f"\n\n    详见[标记说明]({root}about/legend.md)。\n\n"
+    )
 
 
 def group_entries(entries: Iterable[Entry]) -> Mapping[str, list[Entry]]:

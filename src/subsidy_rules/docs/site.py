@@ -114,12 +114,9 @@ def _home(site: Site, kinds: Sequence[PageKind], guides: list[tuple[str, str, st
         out.append(heading(2, "有享受条件规则的补贴", "rules"))
         out.append("\n".join(f"- {site.link('rule', k)}" for k in rules) + "\n")
     out.append(heading(2, "目录", "sections"))
-    out.append(
-        table(
-            ["栏目", "条目数", "内容"],
-            [[f"[{t(k.title_zh)}]({k.folder}/index.md)", str(len(site.entries[k.id])), t(k.intro_zh)] for k in kinds],
-        )
-    )
+    out.append(table(["栏目", "条目数", "内容"], [
+        [f"[{t(k.title_zh)}]({k.folder}/index.md)", str(len(site.entries[k.id])), t(k.intro_zh)] for k in kinds
+    ]))
     out.append(heading(2, "标记的含义", "marks"))
     out.append("\n".join(f"- **{c.label_zh}**：{c.explanation_zh}" for c in Caveat) + "\n")
     out.append("\n详见[标记说明](about/legend.md)。版本与数据日期见[变更记录](changelog.md)。\n")
@@ -127,27 +124,22 @@ def _home(site: Site, kinds: Sequence[PageKind], guides: list[tuple[str, str, st
 
 
 def _legend_page() -> str:
-    out = [
-        "本站用下列标记提醒读者：这一条内容的来源有什么需要注意的地方。标记出现在哪一页，那一页顶部就会列出它的说明。\n"
-    ]
+    out = ["本站用下列标记提醒读者：这一条内容的来源有什么需要注意的地方。标记出现在哪一页，"
+           "那一页顶部就会列出它的说明。\n"]
     for c in Caveat:
         out.append(heading(2, c.label_zh, c.value))
         out.append(c.explanation_zh + "\n")
     out.append(heading(2, "代码", "codes"))
-    out.append(
-        "页面底部灰色小字的代码（如项目代码、参数代码）是给脚本和本地参数层文件用的，"
-        "阅读时可以忽略；页面正文一律使用中文名称。\n"
-    )
+    out.append("页面底部灰色小字的代码（如项目代码、参数代码）是给脚本和本地参数层文件用的，"
+               "阅读时可以忽略；页面正文一律使用中文名称。\n")
     return "".join(out)
 
 
 def _changelog(site: Site, guides_dir: Path | None) -> str:
     from subsidy_rules.io.json import SCHEMA_VERSION
 
-    out = [
-        f"当前版本：**subsidy_rules {t(site.version)}**，数据生成日期 **{site.today.isoformat()}**，"
-        f"JSON 文档的 `schema_version` 为 **{t(SCHEMA_VERSION)}**。\n"
-    ]
+    out = [f"当前版本：**subsidy_rules {t(site.version)}**，数据生成日期 **{site.today.isoformat()}**，"
+           f"JSON 文档的 `schema_version` 为 **{t(SCHEMA_VERSION)}**。\n"]
     if guides_dir is not None and (guides_dir / "changelog.md").is_file():
         text = (guides_dir / "changelog.md").read_text(encoding="utf-8")
         out.append(heading(2, "本库的变更", "library"))
@@ -162,19 +154,9 @@ def _changelog(site: Site, guides_dir: Path | None) -> str:
                 continue
             for v in param.values:
                 value = "终止" if v.ends else with_unit(v.value, param.unit)
-                events.append(
-                    (
-                        v.effective_from,
-                        lid,
-                        [
-                            v.effective_from.isoformat(),
-                            t(layer.name_zh),
-                            site.link("parameter", param.id),
-                            value,
-                            site.cite(v.citation, quote=False),
-                        ],
-                    )
-                )
+                events.append((v.effective_from, lid, [
+                    v.effective_from.isoformat(), t(layer.name_zh), site.link("parameter", param.id),
+                    value, site.cite(v.citation, quote=False)]))
     events.sort(key=lambda e: (e[0], e[1]), reverse=True)
     out.append(table(["生效日期", "层级", "参数", "取值", "依据"], [e[2] for e in events]))
     return "".join(out)
@@ -203,13 +185,12 @@ def write_sources(
             _write(src_dir / "guides" / name, text)
         nav.append({"使用指南": [f"guides/{name}" for name, _, _ in guides]})
     for kind in kinds:
-        _write(src_dir / kind.folder / "index.md", _page(site, 1, kind.title_zh, functools.partial(_kind_index, kind)))
+        _write(src_dir / kind.folder / "index.md",
+               _page(site, 1, kind.title_zh, functools.partial(_kind_index, kind)))
         pages: list[Any] = [f"{kind.folder}/index.md"]
         for entry in site.entries[kind.id].values():
-            _write(
-                src_dir / site.path(kind.id, entry.key),
-                _page(site, 1, entry.title, entry.render, entry.boost, entry.keywords),
-            )
+            _write(src_dir / site.path(kind.id, entry.key),
+                   _page(site, 1, entry.title, entry.render, entry.boost, entry.keywords))
             pages.append(site.path(kind.id, entry.key))
         nav.append({kind.title_zh: pages})
     _write(src_dir / "about" / "legend.md", _page(site, 1, "标记说明", lambda s: _legend_page()))
@@ -250,18 +231,10 @@ def mkdocs_config(src_dir: Path, out: Path, site: Site, nav: list[Any]) -> dict[
                 "content.code.copy",
             ],
             "palette": [
-                {
-                    "media": "(prefers-color-scheme: light)",
-                    "scheme": "default",
-                    "primary": "indigo",
-                    "toggle": {"icon": "material/weather-night", "name": "切换到深色模式"},
-                },
-                {
-                    "media": "(prefers-color-scheme: dark)",
-                    "scheme": "slate",
-                    "primary": "indigo",
-                    "toggle": {"icon": "material/weather-sunny", "name": "切换到浅色模式"},
-                },
+                {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo",
+                 "toggle": {"icon": "material/weather-night", "name": "切换到深色模式"}},
+                {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo",
+                 "toggle": {"icon": "material/weather-sunny", "name": "切换到浅色模式"}},
             ],
         },
         "extra": {"generator": False},
@@ -308,9 +281,8 @@ def build_site(
             shutil.rmtree(src_dir)
         site, nav = write_sources(src_dir, sources=sources, today=today, guides_dir=guides_dir)
         yml = work / "mkdocs.yml"
-        yml.write_text(
-            json.dumps(mkdocs_config(src_dir, out, site, nav), ensure_ascii=False, indent=1), encoding="utf-8"
-        )
+        yml.write_text(json.dumps(mkdocs_config(src_dir, out, site, nav), ensure_ascii=False, indent=1),
+                       encoding="utf-8")
         config = load_config(str(yml))
         logging.getLogger("jieba").setLevel(logging.WARNING)  # imported by the search plugin; quiet its banner
         build(config)

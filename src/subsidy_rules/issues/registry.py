@@ -184,7 +184,10 @@ class Taxonomy:
         wanted = frozenset({code}) if exact else self._covering(code, False)
         self.get(code)
         return [
-            (cw.id, item) for cw in self._crosswalks.values() for item in cw.items if wanted.intersection(item.nodes)
+            (cw.id, item)
+            for cw in self._crosswalks.values()
+            for item in cw.items
+            if wanted.intersection(item.nodes)
         ]
 
 
@@ -196,17 +199,8 @@ def _load_issues(root: Node) -> list[IssueType]:
     known_docs = documents()
     root.unknown_keys({"issues"})
     allowed = {
-        "code",
-        "name_zh",
-        "name_en",
-        "name_provenance",
-        "definition_zh",
-        "definition_en",
-        "kind",
-        "measure",
-        "gravity",
-        "handling",
-        "sources",
+        "code", "name_zh", "name_en", "name_provenance", "definition_zh", "definition_en",
+        "kind", "measure", "gravity", "handling", "sources",
     }
     issues: dict[str, IssueType] = {}
     for node in root.get_tables("issues", required=True):
@@ -247,15 +241,8 @@ def _load_issues(root: Node) -> list[IssueType]:
         texts = [node.get_str(k) for k in ("name_zh", "name_en", "definition_zh", "definition_en")]
         name_zh, name_en, definition_zh, definition_en = texts
         if (
-            name_zh
-            and name_en
-            and definition_zh
-            and definition_en
-            and citations
-            and kind
-            and measure
-            and gravity
-            and handling is not None
+            name_zh and name_en and definition_zh and definition_en and citations
+            and kind and measure and gravity and handling is not None
         ):
             issues[code] = IssueType(
                 code=code,
@@ -343,19 +330,12 @@ def _load_crosswalks(root: Node, issues: Sequence[IssueType]) -> list[Crosswalk]
     return out
 
 
-def _items(snode: Node, kind: SourceKind | None, codes: set[str], issues: Sequence[IssueType]) -> list[CrosswalkItem]:
+def _items(
+    snode: Node, kind: SourceKind | None, codes: set[str], issues: Sequence[IssueType]
+) -> list[CrosswalkItem]:
     allowed = {
-        "key",
-        "label_zh",
-        "label_en",
-        "provenance",
-        "measure",
-        "group_zh",
-        "article",
-        "nodes",
-        "nodes_cited_by",
-        "note",
-        "candidates",
+        "key", "label_zh", "label_en", "provenance", "measure", "group_zh", "article",
+        "nodes", "nodes_cited_by", "note", "candidates",
     }
     parsed: list[tuple[Node, dict[str, Any]]] = []
     seen: set[str] = set()

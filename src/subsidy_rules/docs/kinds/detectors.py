@@ -102,16 +102,8 @@ class DetectorPage:
 
 def make(src: Sources) -> PageKind:
     def entries() -> Sequence[Entry]:
-        return [
-            Entry(
-                key=s.name,
-                title=s.name_zh,
-                render=DetectorPage(s),
-                citations=tuple(s.citations),
-                summary=s.description_zh,
-            )
-            for s in src.detectors
-        ]
+        return [Entry(key=s.name, title=s.name_zh, render=DetectorPage(s), citations=tuple(s.citations),
+                      summary=s.description_zh) for s in src.detectors]
 
     return PageKind(
         id="detector",

@@ -43,10 +43,8 @@ class DocRender:
             ["标题", t(doc.title)],
             ["发文机关", t(doc.issuer)],
             ["日期", t(doc.date.isoformat()) if doc.date else "（原文未印日期）"],
-            [
-                "核实情况",
-                "已读原文" if doc.confirmed else "尚未读到原文，内容来自二手材料 " + site.caveat(Caveat.UNCONFIRMED),
-            ],
+            ["核实情况", "已读原文" if doc.confirmed
+             else "尚未读到原文，内容来自二手材料 " + site.caveat(Caveat.UNCONFIRMED)],
         ]
         if doc.seed:
             rows.append(["原文", "本项目收集的原文之一，条目中的引文逐字摘自该原文"])
@@ -57,12 +55,8 @@ class DocRender:
         cited = site.citing(doc.key)
         if cited:
             rows2 = [
-                [
-                    KIND_NAMES.get(kind, kind),
-                    site.link(kind, entry.key),
-                    t(c.article or ""),
-                    (f"“{t(c.quote)}”" if c.quote else "") + site.status(c.confirmed),
-                ]
+                [KIND_NAMES.get(kind, kind), site.link(kind, entry.key), t(c.article or ""),
+                 (f"“{t(c.quote)}”" if c.quote else "") + site.status(c.confirmed)]
                 for kind, entry, c in cited
             ]
             out.append(table(["类别", "条目", "条款", "引文"], rows2))
@@ -87,11 +81,8 @@ def _pairs(site: Site, key: str, *, newer: bool) -> str:
             continue
         other = old if newer else new
         target = site.link_or_text("document", other, _doc_label(other))
-        lines.append(
-            f"- {site.link('parameter', pid)}（{t(packaged_layer(layer).name_zh)}）："
-            + ("取代 " if newer else "被取代，新依据 ")
-            + target
-        )
+        lines.append(f"- {site.link('parameter', pid)}（{t(packaged_layer(layer).name_zh)}）："
+                     + ("取代 " if newer else "被取代，新依据 ") + target)
     return "\n".join(dict.fromkeys(lines)) + ("\n" if lines else "")
 
 
@@ -106,15 +97,13 @@ def entries() -> Sequence[Entry]:
     out = []
     for doc in documents().values():
         title = doc.number or doc.title
-        out.append(
-            Entry(
-                key=doc.key,
-                title=title if doc.number else (doc.title if len(doc.title) <= 40 else doc.title[:38] + "…"),
-                render=DocRender(doc),
-                summary=doc.title,
-                group="项目依据的原文（种子文件）" if doc.seed else "法规与政策文件",
-            )
-        )
+        out.append(Entry(
+            key=doc.key,
+            title=title if doc.number else (doc.title if len(doc.title) <= 40 else doc.title[:38] + "…"),
+            render=DocRender(doc),
+            summary=doc.title,
+            group="项目依据的原文（种子文件）" if doc.seed else "法规与政策文件",
+        ))
     return out
 
 

@@ -68,7 +68,8 @@ def picture(lay: FormLayout) -> str:
     for row in lay.rows.rows[:_PICTURE_ROWS]:
         cells = [str(row.number), row.name][: len(label_cols)]
         cells += [""] * (len(label_cols) - len(cells))
-        body.append("<tr>" + "".join(f"<td>{_h(c)}</td>" for c in cells) + "<td></td>" * len(lay.columns) + "</tr>")
+        body.append("<tr>" + "".join(f"<td>{_h(c)}</td>" for c in cells)
+                    + "<td></td>" * len(lay.columns) + "</tr>")
     if len(lay.rows.rows) > _PICTURE_ROWS:
         body.append(f'<tr><td colspan="{width}">…… 共 {len(lay.rows.rows)} 行</td></tr>')
     if not lay.rows.rows:
@@ -77,11 +78,8 @@ def picture(lay: FormLayout) -> str:
             body.append("<tr>" + f"<td>{first}</td>" + "<td></td>" * (width - 1) + "</tr>")
     if lay.rows.totals is not None:
         tot = lay.rows.totals
-        body.append(
-            f'<tr><td colspan="{len(label_cols) or 1}">{_h(shown_label(tot.label, tot.provenance))}</td>'
-            + "<td></td>" * len(lay.columns)
-            + "</tr>"
-        )
+        body.append(f'<tr><td colspan="{len(label_cols) or 1}">{_h(shown_label(tot.label, tot.provenance))}</td>'
+                    + "<td></td>" * len(lay.columns) + "</tr>")
     lines = "".join(f"<span>{_h(shown_label(h.label, h.provenance))}</span>" for h in lay.header_lines)
     return (
         f'<figure class="sr-form-picture">\n'
@@ -89,7 +87,7 @@ def picture(lay: FormLayout) -> str:
         + (f'<div class="sr-form-lines">{lines}</div>\n' if lines else "")
         + f'<div class="sr-scroll" tabindex="0" role="region" aria-label="{_h(lay.title)} 表样">'
         f'<table role="presentation"><tbody><tr>{"".join(head1)}</tr>'
-        + (f"<tr>{''.join(head2)}</tr>" if head2 else "")
+        + (f'<tr>{"".join(head2)}</tr>' if head2 else "")
         + f'<tr class="sr-col-numbers">{numbers}</tr>{"".join(body)}</tbody></table></div>\n'
         "<figcaption>表样示意：按本库的表式定义绘制"
         "（与 <code>subsidy-rules forms template</code> 生成的 Excel 模板同一来源）。"
@@ -138,29 +136,24 @@ class FormPage:
         for col in lay.columns:
             g = group_of.get(col.number)
             it = items.get(str(col.number))
-            nodes = (
-                "、".join(site.link_or_text("issue", c, tx.get(c).name_zh if c in tx else c) for c in it.nodes)
-                if it
-                else ""
-            )
+            nodes = "、".join(
+                site.link_or_text("issue", c, tx.get(c).name_zh if c in tx else c) for c in it.nodes
+            ) if it else ""
             if it and len(it.nodes) > LONG_ISSUE_LIST:
                 first, _, others = long_lists.setdefault(nodes, (col.number, t(col.label), []))
                 if first != col.number:
                     others.append(col.number)
                 nodes = f"[{len(it.nodes)} 个问题类型（见表下）](#col-{first}-issues)"
             unit = t(col.unit or "") + (f"，{col.decimals} 位小数" if col.decimals else "")
-            rows.append(
-                [
-                    f'<span id="col-{col.number}"></span>{col.number}',
-                    (t(g.label) + _rec(site, g.provenance)) if g else "",
-                    t(col.label)
-                    + _rec(site, col.provenance)
-                    + (f"<br><small>{t(col.label_note)}</small>" if col.label_note else ""),
-                    _KIND_ZH.get(col.kind.value, t(col.kind.value)),
-                    unit,
-                    nodes,
-                ]
-            )
+            rows.append([
+                f'<span id="col-{col.number}"></span>{col.number}',
+                (t(g.label) + _rec(site, g.provenance)) if g else "",
+                t(col.label) + _rec(site, col.provenance)
+                + (f"<br><small>{t(col.label_note)}</small>" if col.label_note else ""),
+                _KIND_ZH.get(col.kind.value, t(col.kind.value)),
+                unit,
+                nodes,
+            ])
         out.append(table(["栏次", "分组", "栏目", "类型", "单位", "对应问题类型"], rows))
         for nodes, (number, label, others) in long_lists.items():
             same = f"（第 {'、'.join(map(str, others))} 栏同）" if others else ""
@@ -179,10 +172,8 @@ class FormPage:
             for relation in lay.relations:
                 blank = "空白按 0 计" if relation.blank.value == "zero" else "有空白的行不检查"
                 rel.append([code(relation.text) + _rec(site, relation.provenance), blank, t(relation.note or "")])
-            out.append(
-                "勾稽关系按显示的小数位取区间容差：保留两位小数的单元格代表 ±0.005 的区间，"
-                "只有区间无法相交时才判为不平。\n\n"
-            )
+            out.append("勾稽关系按显示的小数位取区间容差：保留两位小数的单元格代表 ±0.005 的区间，"
+                       "只有区间无法相交时才判为不平。\n\n")
             out.append(table(["关系（栏次）", "空白处理", "说明"], rel))
         if lay.notes:
             out.append(heading(2, "填表说明（原文）", "notes"))
@@ -190,18 +181,14 @@ class FormPage:
         if lay.remarks:
             out.append(heading(2, "维护者说明", "remarks"))
             out.append("\n".join(f"- {t(n)}" for n in lay.remarks) + "\n")
-        out.append(
-            f"\n<small>供脚本使用的表式代码：{code(lay.id)}"
-            f"（例如 <code>subsidy-rules forms validate {_h(lay.id)} 各单位.xlsx</code>）</small>\n"
-        )
+        out.append(f"\n<small>供脚本使用的表式代码：{code(lay.id)}"
+                   f"（例如 <code>subsidy-rules forms validate {_h(lay.id)} 各单位.xlsx</code>）</small>\n")
         return "".join(out)
 
 
 def entries() -> Sequence[Entry]:
-    return [
-        Entry(key=fid, title=layout(fid).title, render=FormPage(layout(fid)), summary=layout(fid).attachment or "")
-        for fid in FORM_IDS
-    ]
+    return [Entry(key=fid, title=layout(fid).title, render=FormPage(layout(fid)), summary=layout(fid).attachment or "")
+            for fid in FORM_IDS]
 
 
 KIND = PageKind(

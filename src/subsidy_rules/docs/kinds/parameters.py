@@ -30,9 +30,8 @@ def is_placeholder(value: DatedValue) -> bool:
 
 def definitions(pid: str) -> list[tuple[str, Parameter]]:
     """(layer id, definition) for every packaged layer that defines ``pid``, national first."""
-    return [
-        (lid, packaged_layer(lid).parameters[pid]) for lid in PACKAGED_LAYERS if pid in packaged_layer(lid).parameters
-    ]
+    return [(lid, packaged_layer(lid).parameters[pid]) for lid in PACKAGED_LAYERS
+            if pid in packaged_layer(lid).parameters]
 
 
 def today_value(site: Site, pid: str, layer_id: str) -> str:
@@ -74,16 +73,11 @@ class ParameterPage:
         defs = definitions(self.pid)
         first = defs[0][1]
         out = [f"{small_en(t(first.description_en))}\n\n"]
-        out.append(
-            table(
-                ["项目", "内容"],
-                [
-                    ["单位", t(first.unit) or "—"],
-                    ["取值类型", _KIND_ZH.get(first.kind.value, t(first.kind.value))],
-                    ["定义所在层级", "、".join(t(packaged_layer(lid).name_zh) for lid, _ in defs)],
-                ],
-            )
-        )
+        out.append(table(["项目", "内容"], [
+            ["单位", t(first.unit) or "—"],
+            ["取值类型", _KIND_ZH.get(first.kind.value, t(first.kind.value))],
+            ["定义所在层级", "、".join(t(packaged_layer(lid).name_zh) for lid, _ in defs)],
+        ]))
 
         out.append(heading(2, f"今日适用的取值（{site.today.isoformat()}）", "today"))
         out.append("各地区按“全国 → 省 → 市 → 区”逐层叠加：地方值自其生效之日起覆盖上级值，之前仍适用上级值。\n\n")
@@ -98,15 +92,13 @@ class ParameterPage:
             except NoValueInForceError:
                 rows.append([t(packaged_layer(lid).name_zh), "今日无有效取值", "—", "—"])
                 continue
-            rows.append(
-                [
-                    t(packaged_layer(lid).name_zh),
-                    f"**{with_unit(r.value, r.unit)}**" + _placeholder_mark(site, self.pid, r.layer),
-                    f"{t(packaged_layer(r.layer).name_zh)}，{r.effective_from.isoformat()} 起",
-                    site.cite(r.citation, quote=False)
-                    + ("" if r.confirmed or not r.citation.confirmed else site.status(False)),
-                ]
-            )
+            rows.append([
+                t(packaged_layer(lid).name_zh),
+                f"**{with_unit(r.value, r.unit)}**" + _placeholder_mark(site, self.pid, r.layer),
+                f"{t(packaged_layer(r.layer).name_zh)}，{r.effective_from.isoformat()} 起",
+                site.cite(r.citation, quote=False) + ("" if r.confirmed or not r.citation.confirmed
+                                                      else site.status(False)),
+            ])
         out.append(table(["地区", "今日取值", "来自", "依据"], rows))
 
         out.append(heading(2, "各层取值历史（新在前）", "history"))
@@ -120,24 +112,19 @@ class ParameterPage:
                 note = f"<br>{small_en(t(v.note))}" if v.note else ""
                 if v.anchor:
                     note += f"<br>生效日期取自参数 {site.link_or_text('parameter', v.anchor)}（各地可不同）"
-                hrows.append(
-                    [
-                        t(period),
-                        value + (" " + mark if mark else ""),
-                        site.cite(v.citation, quote=False)
-                        + ("" if v.confirmed or not v.citation.confirmed else site.status(False)),
-                        (f"“{t(v.citation.quote)}”" if v.citation.quote else "") + note,
-                    ]
-                )
+                hrows.append([
+                    t(period),
+                    value + (" " + mark if mark else ""),
+                    site.cite(v.citation, quote=False) + ("" if v.confirmed or not v.citation.confirmed
+                                                          else site.status(False)),
+                    (f"“{t(v.citation.quote)}”" if v.citation.quote else "") + note,
+                ])
             out.append(table(["有效期", "取值", "依据文件", "原文摘录 / 说明"], hrows))
 
         out.append(heading(2, "读取本参数的规则", "rules"))
         users = [k for k, spec in self.src.rules.items() if self.pid in spec.parameters]
-        out.append(
-            "\n".join(f"- {site.link('rule', k)}" for k in users) + "\n"
-            if users
-            else "本库的享受条件规则目前不读取本参数。\n"
-        )
+        out.append("\n".join(f"- {site.link('rule', k)}" for k in users) + "\n" if users
+                   else "本库的享受条件规则目前不读取本参数。\n")
         out.append(f"\n<small>供脚本和本地参数层文件使用的参数代码：{code(self.pid)}</small>\n")
         return "".join(out)
 
@@ -186,17 +173,15 @@ def make(src: Sources) -> PageKind:
         for pid in _ids():
             defs = definitions(pid)
             cites = tuple(v.citation for _, p in defs for v in p.values)
-            out.append(
-                Entry(
-                    key=pid,
-                    title=defs[0][1].description_zh,
-                    render=ParameterPage(pid, src),
-                    summary=pid,
-                    citations=cites,
-                    group=_GROUPS.get(pid.split(".")[0], "其他"),
-                    keywords=tuple(dict.fromkeys(k for _, p in defs for k in value_phrases(p))),
-                )
-            )
+            out.append(Entry(
+                key=pid,
+                title=defs[0][1].description_zh,
+                render=ParameterPage(pid, src),
+                summary=pid,
+                citations=cites,
+                group=_GROUPS.get(pid.split(".")[0], "其他"),
+                keywords=tuple(dict.fromkeys(k for _, p in defs for k in value_phrases(p))),
+            ))
         return out
 
     return PageKind(

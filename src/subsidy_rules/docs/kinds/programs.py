@@ -102,13 +102,9 @@ class ProgramPage:
         frows = form_rows(p)
         if frows:
             out.append("本项目在以下统计表中占一行，按该表各栏填报问题：\n\n")
-            out.append(
-                "\n".join(
-                    f"- {site.link('form', f)} 第 {n} 行（{site.link('form', f, '查看该行', anchor=f'row-{n}')}）"
-                    for f, n, _key in frows
-                )
-                + "\n"
-            )
+            out.append("\n".join(
+                f"- {site.link('form', f)} 第 {n} 行（{site.link('form', f, '查看该行', anchor=f'row-{n}')}）"
+                for f, n, _key in frows) + "\n")
         nodes = mentioning_issues(p)
         if nodes:
             out.append("\n直接提到本项目的问题类型：\n\n")
@@ -126,19 +122,17 @@ def make(src: Sources) -> PageKind:
         for p in cat:
             first = next(iter(p.sources), None)
             group = cat.catalogue(first.catalogue).title_zh if first else "其他"
-            out.append(
-                Entry(
-                    key=p.code,
-                    title=p.name_zh,
-                    render=ProgramPage(p, src),
-                    summary=p.fund_item.name_zh,
-                    citations=p.citations,
-                    # Search: a program outranks the pages that merely mention it; one with
-                    # eligibility rules (the library's main subjects) outranks one without.
-                    boost=3.0 if rule_keys(src, p) else 2.0,
-                    group=group,
-                )
-            )
+            out.append(Entry(
+                key=p.code,
+                title=p.name_zh,
+                render=ProgramPage(p, src),
+                summary=p.fund_item.name_zh,
+                citations=p.citations,
+                # Search: a program outranks the pages that merely mention it; one with
+                # eligibility rules (the library's main subjects) outranks one without.
+                boost=3.0 if rule_keys(src, p) else 2.0,
+                group=group,
+            ))
         return out
 
     return PageKind(

@@ -27,10 +27,8 @@ class RulePage:
     def __call__(self, site: Site) -> str:
         spec = self.spec
         out = [f"适用项目：{site.link_or_text('program', spec.program)}\n\n"]
-        out.append(
-            "判定时按顺序检查下列条件；每一条列出其法规依据（依据）和要求核查它的专项治理文件（核查要点）。"
-            "金额、比例、期限取案件所属日期有效的政策参数。\n"
-        )
+        out.append("判定时按顺序检查下列条件；每一条列出其法规依据（依据）和要求核查它的专项治理文件（核查要点）。"
+                   "金额、比例、期限取案件所属日期有效的政策参数。\n")
         out.append(heading(2, "条件", "conditions"))
         for n, cond in enumerate(spec.conditions, start=1):
             out.append(heading(3, f"{n}. {t(cond.text_zh)}", f"c-{cond.id}"))
@@ -42,13 +40,8 @@ class RulePage:
             out.append(f"- **核查要点**：{checked}\n")
             out.append(f"- 条件代码：{code(cond.id)}\n")
         out.append(heading(2, "所用政策参数", "parameters"))
-        rows = [
-            [
-                site.link_or_text("parameter", pid),
-                today_value(site, pid, "national") if site.has("parameter", pid) else "—",
-            ]
-            for pid in spec.parameters
-        ]
+        rows = [[site.link_or_text("parameter", pid), today_value(site, pid, "national") if site.has("parameter", pid)
+                 else "—"] for pid in spec.parameters]
         out.append(f"今日（{site.today.isoformat()}）全国层的取值；地方取值见各参数页。\n\n")
         out.append(table(["参数", "今日取值（全国）"], rows))
         excluded = list(spec.excludes)
@@ -74,16 +67,8 @@ def make(src: Sources) -> PageKind:
         out = []
         for key, spec in src.rules.items():
             cs = tuple(c for cond in spec.conditions for c in (*cites(cond.basis), *cites(cond.checkpoint)))
-            out.append(
-                Entry(
-                    key=key,
-                    title=spec.name_zh,
-                    render=RulePage(key, spec),
-                    citations=cs,
-                    summary=f"{len(spec.conditions)} 项条件",
-                    boost=1.5,
-                )
-            )
+            out.append(Entry(key=key, title=spec.name_zh, render=RulePage(key, spec), citations=cs,
+                             summary=f"{len(spec.conditions)} 项条件", boost=1.5))
         return out
 
     return PageKind(
