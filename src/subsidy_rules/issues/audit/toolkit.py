@@ -159,8 +159,8 @@ def entitlement_months(c: Context) -> Table:
       whole yuan, the base being the contributions actually paid or the lowest grade's minimums of
       the types actually paid — bounded by the cap; null where there is no counted contribution or
       the entitlement is undetermined (no local standard, or no lowest-grade amount for a type paid);
-    * ``basis``: ``entitled``, ``no-standard`` or ``no-minimum``; ``why_zh`` / ``why_en``: why the
-      month is undetermined (null otherwise).
+    * ``basis``: ``entitled``, or why the month is undetermined: ``no-standard`` (the bound row's
+      ``not_run_zh`` says it in words) or ``no-minimum``.
     """
     led = subsidy_payments(c)
     pm = led.group_by([led.id_number, led.variant, led.period]).aggregate(paid_fen=led.amount_fen.sum())
@@ -173,28 +173,34 @@ def entitlement_months(c: Context) -> Table:
     )
     j = pm.left_join(mc, [pm.id_number == mc.c_id, pm.period == mc.c_pm])
     b = c.helpers["bounds"]
-    b = b.mutate(b_variant=b.variant, b_pm=b.pm).drop("variant", "pm")
+    # which types count, as flags computed on the few bound rows (one per variant and month), not per person
+    b = b.mutate(
+        b_variant=b.variant,
+        b_pm=b.pm,
+        **{f"cap_has_{t}": b.cap_counted.contains(t).fill_null(False) for t in INSURANCE_TYPES},
+        **{f"std_has_{t}": b.std_counted.contains(t).fill_null(False) for t in INSURANCE_TYPES},
+    ).drop("variant", "pm", "cap_counted", "std_counted")
     j = j.join(b, [j.variant == b.b_variant, j.period == b.b_pm])
     paid = {t: j[f"{t}_fen"].fill_null(0) for t in INSURANCE_TYPES}
 
-    def base_of(types: ir.ArrayValue) -> ir.IntegerValue:
+    def base_of(prefix: str) -> ir.IntegerValue:
         out: ir.IntegerValue = ibis.literal(0, "int64")
         for t in INSURANCE_TYPES:
-            out = out + ibis.ifelse(types.contains(t), paid[t], 0)
+            out = out + ibis.ifelse(j[f"{prefix}_has_{t}"], paid[t], 0)
         return out
 
-    counted = base_of(j.cap_counted)
+    counted = base_of("cap")
     share = _half_up(counted, j.cap_num, j.cap_den)
     limit = ibis.ifelse(j.cap_fen.notnull() & (j.cap_fen < share), j.cap_fen, share)
     minimum: ir.IntegerValue = ibis.literal(0, "int64")
     missing: ir.BooleanValue = ibis.literal(False)
     for t in INSURANCE_TYPES:
-        used = j.std_counted.contains(t) & (paid[t] > 0)
+        used = j[f"std_has_{t}"] & (paid[t] > 0)
         lowest = j[f"std_min_{t}_fen"]
         minimum = minimum + ibis.ifelse(used, lowest.fill_null(0), 0)
-        missing = missing | (used & lowest.isnull()).fill_null(False)
+        missing = missing | (used & lowest.isnull())
     actual = j.std_base == "actual-contribution"
-    base = ibis.ifelse(actual, base_of(j.std_counted), minimum)
+    base = ibis.ifelse(actual, base_of("std"), minimum)
     standard = ibis.ifelse(
         j.std_round == "yuan", _half_up(base, j.std_num, j.std_den * 100) * 100, _half_up(base, j.std_num, j.std_den)
     )
@@ -209,8 +215,6 @@ def entitlement_months(c: Context) -> Table:
         limit_fen=limit,
         entitled_fen=ibis.ifelse((counted > 0) & determined, ibis.least(standard, limit), ibis.null("int64")),
         basis=basis,
-        why_zh=ibis.ifelse(determined, ibis.null("string"), j.not_run_zh.fill_null(NO_MINIMUM_ZH)),
-        why_en=ibis.ifelse(determined, ibis.null("string"), j.not_run_en.fill_null(NO_MINIMUM_EN)),
         any_refunded=j.any_refunded.fill_null(False),
         confirmed=j.confirmed,
     )
@@ -271,13 +275,23 @@ def entitlement_coverage(c: Context) -> Coverage:
     """
     ent = entitlement(c)
     und = ent.filter(lambda t: t.entitled_fen.isnull() & (t.counted_fen > 0))
-    rows = und.group_by([und.why_zh, und.why_en]).aggregate(n=und.count()).order_by("why_zh").to_pyarrow().to_pylist()
+    counts = und.group_by([und.e_variant, und.e_pm, und.basis]).aggregate(n=und.count()).to_pyarrow().to_pylist()
     b = c.helpers["bounds"]
-    judged = int(b.filter(b.has_standard).count().to_pyarrow().as_py()) > 0
-    skipped = sum(int(r["n"]) for r in rows)
+    bounds = b.select(b.variant, b.pm, b.has_standard, b.not_run_zh, b.not_run_en).to_pyarrow().to_pylist()
+    said = {(r["variant"], r["pm"]): (r["not_run_zh"], r["not_run_en"]) for r in bounds}
+    why: dict[tuple[str, str], int] = {}
+    for r in counts:
+        text = (NO_MINIMUM_ZH, NO_MINIMUM_EN)
+        stated = said.get((r["e_variant"], r["e_pm"]))
+        if r["basis"] == "no-standard" and stated is not None and stated[0]:
+            text = stated
+        why[text] = why.get(text, 0) + int(r["n"])
+    judged = any(r["has_standard"] for r in bounds)
+    skipped = sum(why.values())
+    texts = sorted(why)
     return Coverage(
         judged=judged,
         skipped=skipped,
-        why_zh="；".join(str(r["why_zh"]) for r in rows) or None,
-        why_en="; ".join(str(r["why_en"]) for r in rows) or None,
+        why_zh="；".join(zh for zh, _ in texts) or None,
+        why_en="; ".join(en for _, en in texts) or None,
     )
