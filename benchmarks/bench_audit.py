@@ -179,9 +179,19 @@ def library(
     """The library's whole process: start-up (imports), audit, outputs written; the time split."""
     from subsidy_rules.issues.audit import audit
     from subsidy_rules.issues.audit.outputs import write_all
+    from subsidy_rules.issues.audit.sample import SAMPLE_LAYER
 
     startup = time.perf_counter() - STARTED
-    result = audit(files["ledger"], {k: files[k] for k in rosters}, as_of=AS_OF, only=only, memory_limit=memory_limit)
+    # the sample district's layer states a local standard, so the entitlement checks judge every month
+    # (on the national rules alone the amount due is undetermined and short-payment does not run)
+    result = audit(
+        files["ledger"],
+        {k: files[k] for k in rosters},
+        as_of=AS_OF,
+        only=only,
+        memory_limit=memory_limit,
+        layers=[SAMPLE_LAYER],
+    )
     t = time.perf_counter()
     write_all(result, out)
     write = time.perf_counter() - t

@@ -17,7 +17,7 @@ from subsidy_rules.issues import taxonomy
 from subsidy_rules.issues.audit import AuditError, AuditResult, audit, detectors
 from subsidy_rules.issues.audit.detectors import files
 from subsidy_rules.issues.audit.outputs import write_all
-from subsidy_rules.issues.audit.sample import build, generate, person_id, write
+from subsidy_rules.issues.audit.sample import SAMPLE_LAYER, build, generate, person_id, write
 from subsidy_rules.issues.audit.workdays import (
     CalendarNotCoveredError,
     is_working_day,
@@ -39,7 +39,7 @@ Sample = tuple[AuditResult, dict[str, set[str]], dict[str, Path]]
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Sample:
     paths, planted = generate(tmp_path_factory.mktemp("sample"), persons=40)
-    return audit(paths["ledger"], _rosters(paths), as_of=AS_OF, explain=True), planted, paths
+    return audit(paths["ledger"], _rosters(paths), as_of=AS_OF, layers=[SAMPLE_LAYER], explain=True), planted, paths
 
 
 @pytest.mark.parametrize("name", [d.name for d in detectors()])
@@ -77,7 +77,7 @@ def test_a_finding_is_a_lead_with_evidence_a_stable_id_and_a_taxonomy_code(
         assert f.status.value == "lead" and f.evidence and f.citations
         assert f.issue in tx
         assert f.explanation_zh and f.explanation_en
-    again = audit(paths["ledger"], _rosters(paths), as_of=AS_OF)
+    again = audit(paths["ledger"], _rosters(paths), as_of=AS_OF, layers=[SAMPLE_LAYER])
     assert [f.finding_id for f in again.findings] == [f.finding_id for f in result.findings]
 
 
@@ -201,7 +201,9 @@ def test_folders_whose_names_hold_quotes_semicolons_and_dashes_are_only_paths(tm
     temp = tmp_path / f"temp {odd}"
     temp.mkdir()
     paths, _ = generate(tmp_path / f"in {odd}", persons=3)
-    result = audit(paths["ledger"], _rosters(paths), as_of=AS_OF, temp_dir=temp, memory_limit="512MB")
+    result = audit(
+        paths["ledger"], _rosters(paths), as_of=AS_OF, layers=[SAMPLE_LAYER], temp_dir=temp, memory_limit="512MB"
+    )
     assert result.findings and all(r.ran for r in result.runs)
     out = write_all(result, tmp_path / f"out {odd}")
     assert len(out["findings.jsonl"].read_text(encoding="utf-8").splitlines()) == len(result.findings)
@@ -294,8 +296,9 @@ def test_a_repeated_payment_id_rejects_the_later_rows_only(tmp_path: Path, fmt: 
 
 
 def test_a_user_layer_s_monthly_cap_bounds_the_entitlement_and_an_unconfirmed_cap_is_said(tmp_path: Path) -> None:
-    # 2/3 × (500 + 200) = 466.67 a month, capped at 100 by the layer: March's 466.67 is 366.67 above,
-    # April's 600.00 is 500.00 above; one finding for the person and program, 866.67 in all
+    # the sample district's standard, 2/3 × (500 + 200) = 466.67 a month, capped at 100 by the layer:
+    # March's 466.67 is 366.67 above, April's 600.00 is 500.00 above; one finding for the person and
+    # program, 866.67 in all
     from subsidy_rules.issues.audit import detector
     from subsidy_rules.issues.audit.sample import example_rows
 
@@ -308,7 +311,7 @@ def test_a_user_layer_s_monthly_cap_bounds_the_entitlement_and_an_unconfirmed_ca
         "utf-8",
     )
     paths = write(example_rows(detector("above-standard").examples), tmp_path / "in", headers="en")
-    result = audit(paths["ledger"], _rosters(paths), as_of=AS_OF, layers=[layer], only=["above-standard"])
+    result = audit(paths["ledger"], _rosters(paths), as_of=AS_OF, layers=[SAMPLE_LAYER, layer], only=["above-standard"])
     (found,) = result.findings
     assert [str(m) for m in found.months] == ["2025-03", "2025-04"] and found.amount_yuan == Decimal("866.67")
     assert "应发100.00元，实发466.67元" in found.explanation_zh and "未经确认" in found.explanation_zh
@@ -402,7 +405,8 @@ def test_the_engine_builds_only_the_helper_tables_the_chosen_detectors_name(
         monkeypatch.setitem(helpers.BUILDERS, name, recording)
     paths, _ = generate(tmp_path, persons=2)
     audit(paths["ledger"], _rosters(paths), as_of=AS_OF, only=["date-order", "late-payment", "above-standard"])
-    assert sorted(built) == ["calendar", "counted_insurance", "ratio"]
+    # the entitlement's cap and standard, and the fund texts its findings name
+    assert sorted(built) == ["bounds", "calendar", "regimes"]
     built.clear()
     audit(paths["ledger"], {}, as_of=AS_OF, only=["date-order", "above-standard"])  # above-standard cannot run
     assert built == []

@@ -4,9 +4,16 @@ Generated persons are eligible flexible-employment subsidy holders (difficulty
 person, registered, approved 2024-12, no job, far from retirement); their
 contributions (amount, insurance type, refunded or not) and their payments
 vary month by month. For every paid month the audit must say what
-``decide()`` says: above the entitled amount → ``above-standard`` with the
-excess; below → ``short-payment`` with the shortfall; not entitled for want
-of a counted contribution → ``no-flexible-contribution``; equal → nothing.
+``decide()`` says. The national 2/3 is a ceiling, not a standard:
+
+* on the national jurisdiction every month is undetermined, with a cap c:
+  paid > c → ``above-standard`` for paid − c, nothing otherwise (no
+  ``short-payment``: it is reported as not run, with the reason);
+* with a layer that states a standard (the test layer ``pays-the-ceiling``,
+  or 常州's 50 %): above the entitled amount → ``above-standard`` with the
+  excess; below → ``short-payment`` with the shortfall; equal → nothing;
+* everywhere: not entitled for want of a counted contribution →
+  ``no-flexible-contribution``.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,6 +44,7 @@ from subsidy_rules.programs.eligibility import (
     decide,
 )
 from subsidy_rules.programs.idcard import make_resident_id
+from tests.policy_layers import PAYS_CEILING
 
 FLEX = "flexible-employment-si-subsidy"
 AS_OF = date(2025, 12, 31)
@@ -52,6 +61,10 @@ month_plan = st.fixed_dictionaries(
     }
 )
 person_plan = st.lists(month_plan, min_size=len(MONTHS), max_size=len(MONTHS))
+
+
+def _month(m: Month | date) -> Month:
+    return Month.of(m) if isinstance(m, date) else m
 
 
 def _case(i: int, pid: str, plan: list[dict[str, Any]]) -> Case:
@@ -76,17 +89,32 @@ def _case(i: int, pid: str, plan: list[dict[str, Any]]) -> Case:
     )
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(person_plan, min_size=1, max_size=6))
-def test_the_entitlement_checks_agree_with_decide_on_generated_persons(plans: list[list[dict[str, Any]]]) -> None:
+#: where the persons live: the national rules (no local standard), a test layer stating 2/3 of the
+#: contributions actually paid, 常州 (50 % of pension and medical actually paid)
+PLACES = {
+    "national": ("national", ()),
+    "pays-the-ceiling": ("national", (str(PAYS_CEILING),)),
+    "changzhou": ("changzhou", ()),
+}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(PLACES)), st.lists(person_plan, min_size=1, max_size=6))
+def test_the_entitlement_checks_agree_with_decide_on_generated_persons(
+    place: str, plans: list[list[dict[str, Any]]]
+) -> None:
+    jur, layers = PLACES[place]
     rows: dict[str, list[dict[str, Any]]] = {"ledger": [], "contributions": [], "difficulty": [], "approvals": []}
     expected: set[tuple[str, str, str, Decimal]] = set()
+    decisions = []
+    paid_months: dict[str, set[Any]] = {}
     for i, plan in enumerate(plans):
         pid = make_resident_id("420103", date(1980, 1, 1 + i), 11)  # men born 1980: far from retirement
-        decision = decide(_case(i, pid, plan), FLEX, AS_OF)
-        lines = {
-            Month.of(line.month) if isinstance(line.month, date) else line.month: line for line in decision.schedule
-        }
+        case = attrs.evolve(_case(i, pid, plan), jurisdiction=jur, layer_files=layers)
+        decision = decide(case, FLEX, AS_OF)
+        decisions.append(decision)
+        paid_months[case.case_id] = {m for m, p in zip(MONTHS, plan, strict=True) if p["paid"] is not None}
+        lines = {_month(line.month): line for line in decision.schedule}
         rows["difficulty"].append(
             {"id_number": pid, "category": "long-term-unemployed", "identified_on": date(2024, 6, 1)}
         )
@@ -110,7 +138,8 @@ def test_the_entitlement_checks_agree_with_decide_on_generated_persons(plans: li
                 continue
             line = lines[month]
             entitled = line.amount if line.status is MonthStatus.ENTITLED else None
-            paid = (entitled or Decimal("1.00")) if p["paid"] == "exact" else p["paid"]
+            cap = line.cap if line.status is MonthStatus.UNDETERMINED else None
+            paid = (entitled or cap or Decimal("1.00")) if p["paid"] == "exact" else p["paid"]
             rows["ledger"].append(
                 {
                     "payment_id": f"P{i:02d}{n:02d}",
@@ -124,7 +153,10 @@ def test_the_entitlement_checks_agree_with_decide_on_generated_persons(plans: li
                     "channel": "social-security-card",
                 }
             )
-            if entitled is None:
+            if cap is not None:  # undetermined: only money above the cap is asserted
+                if paid > cap:
+                    expected.add(("above-standard", pid, str(month), paid - cap))
+            elif entitled is None:
                 expected.add(("no-flexible-contribution", pid, str(month), paid))
             elif paid > entitled:
                 expected.add(("above-standard", pid, str(month), paid - entitled))
@@ -137,6 +169,8 @@ def test_the_entitlement_checks_agree_with_decide_on_generated_persons(plans: li
         result = audit(
             paths["ledger"],
             {k: v for k, v in paths.items() if k != "ledger"},
+            jurisdiction=jur,
+            layers=layers,
             as_of=AS_OF,
             only=["above-standard", "short-payment", "no-flexible-contribution"],
         )
@@ -148,3 +182,13 @@ def test_the_entitlement_checks_agree_with_decide_on_generated_persons(plans: li
     assert got == expected
     # and the findings carry the same money, month by month summed per person
     assert sum(f.amount_yuan for f in result.findings) == sum((e[3] for e in expected), Decimal(0))
+    # the shortfall check runs only where a standard exists; the undetermined months are counted
+    undetermined = sum(
+        1
+        for d in decisions
+        for line in d.schedule
+        if line.status is MonthStatus.UNDETERMINED and _month(line.month) in paid_months[d.case_id]
+    )
+    short = next(r for r in result.runs if r.name == "short-payment")
+    assert short.skipped == undetermined
+    assert short.ran is (place != "national" or undetermined == 0)

@@ -15,6 +15,7 @@ from subsidy_rules.issues.audit.detectors import DetectorFileError, files, scan
 from subsidy_rules.issues.audit.helpers import BUILDERS
 from subsidy_rules.issues.audit.sample import (
     PACKAGED_PERSONS,
+    SAMPLE_LAYER,
     ExamplesRun,
     build,
     example_findings,
@@ -166,7 +167,7 @@ def test_the_packaged_sample_is_what_the_planter_writes_now(tmp_path: Path) -> N
 
 def test_auditing_the_packaged_sample_finds_every_planted_lead_and_nothing_else() -> None:
     rosters = {kind: EXAMPLES / f"{kind}.csv" for kind in KINDS if kind != "ledger"}
-    result = audit(EXAMPLES / "ledger.csv", rosters)
+    result = audit(EXAMPLES / "ledger.csv", rosters, layers=[SAMPLE_LAYER])
     _, planted = build(PACKAGED_PERSONS)
     # every detector ran (no roster missing) and found its planted persons; the two
     # unreadable rows the sample plants are reported, not audited

@@ -132,7 +132,8 @@ def test_every_program_with_a_rule_opens_with_its_policy_summary_box(site: Path)
     # The example's figures are the engine's own: decide() on the same case gives the same total.
     from importlib import resources
 
-    from subsidy_rules.programs.eligibility import decide, load_case
+    from subsidy_rules.io.eligibility import load_case
+    from subsidy_rules.programs.eligibility import decide
 
     ref = resources.files("subsidy_rules.programs.eligibility").joinpath("examples", "01-plain.json")
     with resources.as_file(ref) as path:

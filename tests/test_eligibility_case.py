@@ -13,8 +13,9 @@ import pytest
 
 from subsidy_rules.core.errors import DataFileError
 from subsidy_rules.core.month import Month
+from subsidy_rules.io.eligibility import case_from_json, case_to_json, load_case
 from subsidy_rules.programs.difficulty import CategorySpell, held_on
-from subsidy_rules.programs.eligibility import Case, case_from_json, case_schema, case_to_json, check_case, load_case
+from subsidy_rules.programs.eligibility import Case, case_schema, check_case
 from subsidy_rules.programs.eligibility.case import Contribution, Person, Placement
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "src/subsidy_rules/programs/eligibility/examples"

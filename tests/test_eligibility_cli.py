@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from subsidy_rules.cli import cli
 from subsidy_rules.demo import STEPS
 from subsidy_rules.demo import eligibility as demo_step
+from subsidy_rules.io.eligibility import load_case
 from subsidy_rules.io.json import from_json, loads_document
-from subsidy_rules.programs.eligibility import Decision, decide_all, load_case
+from subsidy_rules.programs.eligibility import Decision, decide_all
 from subsidy_rules.programs.eligibility.engine import case_parameters
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "src/subsidy_rules/programs/eligibility/examples"
@@ -136,7 +137,7 @@ def test_the_demo_step_writes_text_and_json_for_every_sample(tmp_path: Path) -> 
 
 
 def test_every_condition_cites_at_least_one_source() -> None:
-    from subsidy_rules.programs.eligibility.conditions import specs
+    from subsidy_rules.programs.eligibility.spec import shared_data
 
-    uncited = [s.code for s in specs().values() if not s.citations]
+    uncited = [s.code for s in shared_data()[0].values() if not s.citations]
     assert uncited == []

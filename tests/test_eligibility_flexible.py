@@ -10,6 +10,7 @@ import attrs
 import pytest
 
 from subsidy_rules.core.errors import DataFileError, UnknownCodeError
+from subsidy_rules.io.eligibility import decision_to_json, load_case
 from subsidy_rules.parameters import jurisdiction, layer_from_toml
 from subsidy_rules.programs.difficulty import CategorySpell
 from subsidy_rules.programs.eligibility import (
@@ -29,8 +30,6 @@ from subsidy_rules.programs.eligibility import (
     decide,
     decide_all,
     decision_text,
-    decision_to_json,
-    load_case,
     programs_for,
     rule_programs,
 )

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from subsidy_rules.core.month import Month
+from subsidy_rules.io.eligibility import decision_to_json
 from subsidy_rules.parameters import jurisdiction, layer_from_toml, national
 from subsidy_rules.programs.difficulty import CategorySpell
 from subsidy_rules.programs.eligibility import (
@@ -38,7 +39,6 @@ from subsidy_rules.programs.eligibility import (
     SuspensionKind,
     decide,
     decision_text,
-    decision_to_json,
     rules,
     taxonomy_of,
 )

@@ -11,8 +11,9 @@ import attrs
 from hypothesis import given, settings
 
 from subsidy_rules.core.month import Month
+from subsidy_rules.io.eligibility import decision_to_json
 from subsidy_rules.parameters import jurisdiction, layer_from_toml
-from subsidy_rules.programs.eligibility import FLEXIBLE, Case, MonthStatus, Payer, decide, decision_to_json
+from subsidy_rules.programs.eligibility import FLEXIBLE, Case, MonthStatus, Payer, decide
 from subsidy_rules.programs.eligibility.toolkit import share_of
 from subsidy_rules.programs.retirement import retirement
 from tests.strategies import eligibility

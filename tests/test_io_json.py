@@ -21,6 +21,7 @@ from subsidy_rules.core.errors import DataFileError, NoValueInForceError
 from subsidy_rules.core.month import Month
 from subsidy_rules.core.problem import Place, Problem
 from subsidy_rules.forms.problems import FileReport, ValidationReport
+from subsidy_rules.io.eligibility import load_case
 from subsidy_rules.io.json import (
     MAX_INT_DIGITS,
     SCHEMA_VERSION,
@@ -46,7 +47,7 @@ from subsidy_rules.parameters import (
     national,
 )
 from subsidy_rules.programs import Program, catalogue
-from subsidy_rules.programs.eligibility import Case, Decision, decide, load_case, rules
+from subsidy_rules.programs.eligibility import Case, Decision, decide, rules
 from tests.strategies import citations, edge, eligibility, parameters, programs
 
 EXAMPLES = sorted((Path(__file__).parents[1] / "src/subsidy_rules/programs/eligibility/examples").glob("*.json"))

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from subsidy_rules.core.citation import document
 from subsidy_rules.core.month import Month
+from subsidy_rules.io.eligibility import decision_to_json
 from subsidy_rules.parameters import jurisdiction, national
 from subsidy_rules.programs.difficulty import CategorySpell
 from subsidy_rules.programs.eligibility import (
@@ -29,7 +30,6 @@ from subsidy_rules.programs.eligibility import (
     Spell,
     decide,
     decision_text,
-    decision_to_json,
 )
 from subsidy_rules.programs.retirement import RetirementGroup
 from subsidy_rules.programs.standards import fund_regime, regime_rows

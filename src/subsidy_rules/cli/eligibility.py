@@ -19,9 +19,9 @@ from pathlib import Path
 import click
 
 from subsidy_rules.cli._common import EXIT_PROBLEMS, as_of_option, emit_json, format_option
-from subsidy_rules.programs.eligibility.case_json import load_case
+from subsidy_rules.io.eligibility import decision_to_json, load_case
 from subsidy_rules.programs.eligibility.engine import case_parameters, decide_all
-from subsidy_rules.programs.eligibility.render import decision_text, decision_to_json
+from subsidy_rules.programs.eligibility.render import decision_text
 
 
 @click.group("eligibility")

@@ -13,11 +13,11 @@ from importlib import resources
 from pathlib import Path
 
 from subsidy_rules.core.files import atomic_write_text
+from subsidy_rules.io.eligibility import case_from_json, decision_to_json
 from subsidy_rules.io.json import parse_json, write_document
 from subsidy_rules.io.text import table
-from subsidy_rules.programs.eligibility.case_json import case_from_json
 from subsidy_rules.programs.eligibility.engine import decide_all
-from subsidy_rules.programs.eligibility.render import decision_text, decision_to_json
+from subsidy_rules.programs.eligibility.render import decision_text
 
 
 def example_cases() -> list[tuple[str, str]]:

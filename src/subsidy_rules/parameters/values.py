@@ -24,7 +24,9 @@ Usage::
     Fraction(-2, 3)
 
 References:
-    issue 8 ("One parser for parameter values, used by TOML and JSON alike").
+    one parser for parameter values, used by the TOML layers
+    (:mod:`~subsidy_rules.parameters.loader`) and by JSON
+    (:mod:`subsidy_rules.io.json`) alike.
 """
 
 from __future__ import annotations

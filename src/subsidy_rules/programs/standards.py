@@ -43,7 +43,8 @@ Usage::
 
 References:
     shared/policy-facts.md, "Checked against sources, December 2026" (2/3 is a
-    ceiling; local standards; the 2026 revision); issue 18.
+    ceiling; local standards; the 2026 revision); the documents cited in
+    ``core/data/documents.toml`` (财社〔2026〕1号 unconfirmed).
 """
 
 from __future__ import annotations
@@ -77,6 +78,10 @@ CAP_COUNTED = "ssi.flexible.counted_insurance"
 BASES = ("actual-contribution", "minimum-contribution")
 ROUNDINGS = {"fen": Decimal("0.01"), "yuan": Decimal("1")}
 INSURANCE_TYPES = ("pension", "medical", "unemployment")
+
+#: Why a month is undetermined where the local standard is on the lowest grade and its amount is not known.
+NO_MINIMUM_ZH = "本地标准按最低档缴费计算，但参数中没有最低档缴费额，应享受金额待定；仅按上限检查超标准发放"
+NO_MINIMUM_EN = "the local standard uses the lowest grade, whose amount is not in the parameters: undetermined"
 
 #: The fund texts in order, with the regime parameter that dates each (None: the first, dated by itself).
 FUND_TEXTS: tuple[tuple[str, str | None], ...] = (
@@ -294,7 +299,7 @@ class SubsidyBound:
                 f"国家规定为上限（原则上不超过实际缴费的{_ratio_text(self.cap_ratio)}），不是标准；"
                 "仅按上限检查超标准发放，不判断少发和应享未享"
             )
-        return "本地标准按最低档缴费计算，但参数中没有最低档缴费额，应享受金额待定；仅按上限检查超标准发放"
+        return NO_MINIMUM_ZH
 
     def undetermined_en(self) -> str:
         if self.standard is None:
@@ -303,7 +308,7 @@ class SubsidyBound:
                 f"{_ratio_text(self.cap_ratio)} is a ceiling, not a standard: only payments above it are checked; "
                 "short payments and unpaid months are not asserted"
             )
-        return "the local standard uses the lowest grade, whose amount is not in the parameters: undetermined"
+        return NO_MINIMUM_EN
 
 
 @lru_cache(maxsize=64)

@@ -180,7 +180,8 @@ def worked_example(site: Site, rule: str, example: str) -> str:
         return ""
     from importlib import resources
 
-    from subsidy_rules.programs.eligibility import decide, load_case
+    from subsidy_rules.io.eligibility import load_case
+    from subsidy_rules.programs.eligibility import decide
 
     ref = resources.files("subsidy_rules.programs.eligibility").joinpath("examples", example)
     with resources.as_file(ref) as path:

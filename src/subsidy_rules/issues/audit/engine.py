@@ -38,7 +38,7 @@ from subsidy_rules.issues.audit import helpers as helper_tables
 from subsidy_rules.issues.audit.detectors import detectors
 from subsidy_rules.issues.audit.inputs import InputError, Loaded, load
 from subsidy_rules.issues.audit.schema import ROSTERS, missing_columns
-from subsidy_rules.issues.audit.spec import Context, DetectorSpec
+from subsidy_rules.issues.audit.spec import Context, Coverage, DetectorSpec
 from subsidy_rules.issues.audit.toolkit import joined
 from subsidy_rules.issues.model import Finding, finding_id
 from subsidy_rules.parameters import parameter_set
@@ -55,10 +55,16 @@ class AuditError(DataFileError):
 class DetectorRun:
     name: str
     ran: bool
-    reason: str | None = None  #: why not run ("needs deaths")
+    #: why not run: "needs deaths", or in Chinese why its subject cannot be judged (no local standard …)
+    reason: str | None = None
     findings: int = 0
     amount_yuan: Decimal = ZERO
     seconds: float = 0.0
+    reason_en: str | None = None  #: the English twin of a Chinese ``reason``
+    #: subject person-months the detector could not judge (an undetermined entitlement) and skipped
+    skipped: int = 0
+    note_zh: str | None = None  #: what was skipped and why, when it ran on part of its subject
+    note_en: str | None = None
 
 
 @attrs.frozen
@@ -177,8 +183,35 @@ def group_evidence(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> pa.Table:
         con.unregister("evidence_rows")
 
 
-def findings_of(spec: DetectorSpec, groups: pa.Table) -> list[Finding]:
-    """Typed findings from the grouped rows of :func:`group_evidence`, worded by the spec."""
+def month_notes(regimes: pa.Table | None) -> dict[int, tuple[str, str]]:
+    """Month index -> the note (zh, en) of a fund text whose articles were not read, from the ``regimes`` table."""
+    if regimes is None:
+        return {}
+    return {
+        r["pm"]: (r["note_zh"], r["note_en"]) for r in regimes.to_pylist() if not r["regime_verified"] and r["note_zh"]
+    }
+
+
+def _with_notes(zh: str, en: str, months: Sequence[Month], notes: Mapping[int, tuple[str, str]]) -> tuple[str, str]:
+    """The explanation with the notes of its months appended (each note once, with the months it covers)."""
+    by_note: dict[tuple[str, str], list[Month]] = {}
+    for m in months:
+        note = notes.get(m.index)
+        if note is not None:
+            by_note.setdefault(note, []).append(m)
+    for (note_zh, note_en), ms in by_note.items():
+        zh += f"{_months_zh(ms)}{note_zh.removeprefix('本月')}。"
+        en += f" {_months_en(ms)}: {note_en}."
+    return zh, en
+
+
+def findings_of(
+    spec: DetectorSpec, groups: pa.Table, notes: Mapping[int, tuple[str, str]] | None = None
+) -> list[Finding]:
+    """Typed findings from the grouped rows of :func:`group_evidence`, worded by the spec.
+
+    ``notes`` (month index -> zh, en) are appended to the explanation of a finding about that month.
+    """
     cat = catalogue()
     month_of: dict[int, Month] = {}  # one Month per index: a finding's months are few, the findings many
     names: dict[str | None, tuple[str, str]] = {None: ("各项补贴", "subsidies")}
@@ -209,6 +242,9 @@ def findings_of(spec: DetectorSpec, groups: pa.Table) -> list[Finding]:
             "months": _months_en(months),
             "program_zh": names[program][1],
         }
+        explanation = (spec.explain_zh.format(**values), spec.explain_en.format(**values_en))
+        if notes:
+            explanation = _with_notes(*explanation, months, notes)
         out.append(
             Finding(
                 finding_id=finding_id(spec.name, g["id_number"], program, months, g["fkey"] if key_in_id else ""),
@@ -221,8 +257,8 @@ def findings_of(spec: DetectorSpec, groups: pa.Table) -> list[Finding]:
                 months=months,
                 amount_yuan=amount,
                 evidence=evidence,
-                explanation_zh=spec.explain_zh.format(**values),
-                explanation_en=spec.explain_en.format(**values_en),
+                explanation_zh=explanation[0],
+                explanation_en=explanation[1],
                 citations=spec.citations,
                 account=g["account"] if "account" in spec.key else None,
             )
@@ -232,6 +268,15 @@ def findings_of(spec: DetectorSpec, groups: pa.Table) -> list[Finding]:
 
 
 # ---------------------------------------------------------------------------
+
+
+def _skipped_text(coverage: Coverage | None, lang: str) -> str | None:
+    """What a detector that ran on part of its subject skipped, and why."""
+    if coverage is None or not coverage.skipped:
+        return None
+    if lang == "zh":
+        return f"{coverage.skipped}个人月应享受金额待定，未作判断：{coverage.why_zh or ''}"
+    return f"{coverage.skipped} person-months with an undetermined entitlement not judged: {coverage.why_en or ''}"
 
 
 def _spark_backend(con: duckdb.DuckDBPyConnection, tables: Iterable[str], workdir: Path) -> Any:
@@ -330,7 +375,10 @@ def audit(
         chosen = [s for s in specs if only is None or s.name in only]
         runnable = [s for s in chosen if all(k in present for k in s.needs)]
         wanted = {h for s in runnable for h in s.helpers}
+        if any(s.regime_note for s in runnable):
+            wanted.add(helper_tables.REGIMES)
         helpers, helper_problems = helper_tables.build(wanted, helper_tables.Inputs(con, params, when, present))
+        notes = month_notes(helpers.get(helper_tables.REGIMES))
         for name, table in helpers.items():
             con.from_arrow(table).create(name)
         timings["prepare"] = time.perf_counter() - prepare_started
@@ -348,6 +396,7 @@ def audit(
             ),
         )
         runs: list[DetectorRun] = []
+        run_problems: list[Problem] = []
         findings: list[Finding] = []
         evidence: dict[str, pa.Table] = {}
         grouped: dict[str, pa.Table] = {}
@@ -365,6 +414,29 @@ def audit(
                 runs.append(DetectorRun(spec.name, False, "no " + "/".join(absent) + " column"))
                 continue
             spec_started = time.perf_counter()
+            coverage = spec.coverage(ctx) if spec.coverage is not None else None
+            if coverage is not None and coverage.skipped:
+                run_problems.append(
+                    Problem.make(
+                        "audit-months-undetermined",
+                        detector=spec.name,
+                        count=coverage.skipped,
+                        reason_zh=coverage.why_zh or "",
+                        reason_en=coverage.why_en or "",
+                    )
+                )
+                if not coverage.judged:
+                    runs.append(
+                        DetectorRun(
+                            spec.name,
+                            False,
+                            coverage.why_zh,
+                            reason_en=coverage.why_en,
+                            skipped=coverage.skipped,
+                            seconds=round(time.perf_counter() - spec_started, 3),
+                        )
+                    )
+                    continue
             expr = keyed(spec, spec.query(ctx))
             if explain and engine == "duckdb":
                 sql = str(ibis.to_sql(expr, dialect="duckdb"))
@@ -374,7 +446,7 @@ def audit(
             query_seconds += queried - spec_started
             evidence[spec.name] = rows
             grouped[spec.name] = group_evidence(con, rows)
-            found = findings_of(spec, grouped[spec.name])
+            found = findings_of(spec, grouped[spec.name], notes if spec.regime_note else None)
             build_seconds += time.perf_counter() - queried
             findings.extend(found)
             runs.append(
@@ -385,6 +457,9 @@ def audit(
                     len(found),
                     sum((f.amount_yuan for f in found), ZERO),
                     round(time.perf_counter() - spec_started, 3),
+                    skipped=coverage.skipped if coverage is not None else 0,
+                    note_zh=_skipped_text(coverage, "zh"),
+                    note_en=_skipped_text(coverage, "en"),
                 )
             )
         if progress is not None:
@@ -400,7 +475,7 @@ def audit(
             findings=tuple(findings),
             inputs=tuple(loaded),
             runs=tuple(runs),
-            problems=(*input_problems, *helper_problems),
+            problems=(*input_problems, *helper_problems, *run_problems),
             evidence=evidence,
             grouped=grouped,
             payments=payments,

@@ -30,6 +30,7 @@ from subsidy_rules.programs.eligibility.registry import FLEXIBLE, GRADUATE, rule
 from subsidy_rules.programs.idcard import InvalidResidentIdError, parse_resident_id
 from subsidy_rules.programs.model import Channel
 from subsidy_rules.programs.retirement import RetirementGroup, retirement
+from subsidy_rules.programs.standards import INSURANCE_TYPES, bound_rows, regime_rows
 
 #: the rules whose parameters judge a payment, by the detectors' ``variant`` (see ``toolkit.variant``)
 VARIANTS = (("flexible", FLEXIBLE), ("graduate", GRADUATE))
@@ -163,65 +164,54 @@ def categories(inp: Inputs) -> Built:
     return pa.table({"c_cat": pa.array(codes, pa.string()), "c_pm": pa.array(months, pa.int64())}), []
 
 
-def counted_insurance(inp: Inputs) -> Built:
-    """The insurance types whose flexible-worker contributions count, in each month."""
-    parameter = rules()[FLEXIBLE].param("counted_insurance")
-    months: list[int] = []
-    insurance: list[str] = []
-    for m in inp.months:
-        try:
-            listed = inp.params.codes(parameter, Month.from_index(m).first_day)[0]
-        except NoValueInForceError:
-            continue
-        insurance.extend(listed)
-        months.extend([m] * len(listed))
-    return pa.table({"ci_pm": pa.array(months, pa.int64()), "ci_insurance": pa.array(insurance, pa.string())}), []
+#: the columns of :func:`~subsidy_rules.programs.standards.bound_rows` (typed, so that no month gives an empty table)
+BOUND_SCHEMA = pa.schema(
+    [
+        ("variant", pa.string()),
+        ("pm", pa.int64()),
+        ("cap_num", pa.int64()),
+        ("cap_den", pa.int64()),
+        ("cap_counted", pa.list_(pa.string())),
+        ("cap_fen", pa.int64()),
+        ("has_standard", pa.bool_()),
+        ("std_num", pa.int64()),
+        ("std_den", pa.int64()),
+        ("std_base", pa.string()),
+        ("std_counted", pa.list_(pa.string())),
+        *((f"std_min_{t}_fen", pa.int64()) for t in INSURANCE_TYPES),
+        ("std_round", pa.string()),
+        ("confirmed", pa.bool_()),
+        ("unverified_zh", pa.string()),
+        ("regime", pa.string()),
+        ("regime_verified", pa.bool_()),
+        ("not_run_zh", pa.string()),
+        ("not_run_en", pa.string()),
+    ]
+)
+#: the columns of :func:`~subsidy_rules.programs.standards.regime_rows`
+REGIME_SCHEMA = pa.schema(
+    [
+        ("pm", pa.int64()),
+        ("regime", pa.string()),
+        ("regime_key", pa.string()),
+        ("regime_from", pa.string()),
+        ("regime_verified", pa.bool_()),
+        ("note_zh", pa.string()),
+        ("note_en", pa.string()),
+    ]
+)
 
 
-def ratio(inp: Inputs) -> Built:
-    """The subsidy's share of the contributions (a fraction) and the monthly cap in fen, by variant and month."""
-    known = set(inp.params.ids)
-    variants: list[str] = []
-    months: list[int] = []
-    numerators: list[int] = []
-    denominators: list[int] = []
-    caps: list[int | None] = []
-    confirmed: list[bool] = []
-    for variant, program in VARIANTS:
-        rule = rules()[program]
-        cap_id = rule.param("monthly_cap") if rule.has("monthly_cap") else None
-        for m in inp.months:
-            day = Month.from_index(m).first_day
-            try:
-                share, used = inp.params.ratio(rule.param("max_ratio"), day)
-            except NoValueInForceError:
-                continue
-            cap: int | None = None
-            sure = used.confirmed
-            if cap_id is not None and cap_id in known:  # a local layer may set a cap; most do not
-                try:
-                    cap_yuan, cap_used = inp.params.decimal(cap_id, day)
-                    cap = int(cap_yuan * 100)
-                    sure = sure and cap_used.confirmed
-                except NoValueInForceError:
-                    cap = None
-            variants.append(variant)
-            months.append(m)
-            numerators.append(share.numerator)
-            denominators.append(share.denominator)
-            caps.append(cap)
-            confirmed.append(sure)
-    table = pa.table(
-        {
-            "r_variant": pa.array(variants, pa.string()),
-            "r_pm": pa.array(months, pa.int64()),
-            "num": pa.array(numerators, pa.int64()),
-            "den": pa.array(denominators, pa.int64()),
-            "cap_fen": pa.array(caps, pa.int64()),
-            "confirmed": pa.array(confirmed, pa.bool_()),
-        }
-    )
-    return table, []
+def bounds(inp: Inputs) -> Built:
+    """The national cap and the local standard of both variants, by month (``standards.bound_rows``)."""
+    months = [Month.from_index(m) for m in inp.months]
+    return pa.Table.from_pylist(bound_rows(inp.params, months), schema=BOUND_SCHEMA), []
+
+
+def regimes(inp: Inputs) -> Built:
+    """Which fund text governs each month, whether its articles were read, and the note a finding shows."""
+    months = [Month.from_index(m) for m in inp.months]
+    return pa.Table.from_pylist(regime_rows(inp.params, months), schema=REGIME_SCHEMA), []
 
 
 def period_params(inp: Inputs) -> Built:
@@ -294,13 +284,16 @@ def invalid_ids(inp: Inputs) -> Built:
     return pa.table({"bad_id": pa.array(bad, pa.string()), "reason": pa.array(reasons, pa.string())}), []
 
 
+#: the helper table of the fund text governing each month (built for specs with ``regime_note``)
+REGIMES = "regimes"
+
 #: helper table name -> its builder
 BUILDERS: dict[str, Builder] = {
     "calendar": calendar,
     "retirement": retirement_months,
     "categories": categories,
-    "counted_insurance": counted_insurance,
-    "ratio": ratio,
+    "bounds": bounds,
+    REGIMES: regimes,
     "period_params": period_params,
     "card_programs": card_programs,
     "invalid_ids": invalid_ids,

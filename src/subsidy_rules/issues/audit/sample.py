@@ -47,6 +47,11 @@ MONTHLY = Decimal("466.67")
 MONTHS = tuple(range(1, 10))
 #: the date every example and the sample district are audited on
 AS_OF = date(2025, 12, 31)
+#: the sample district's parameter layer: its local standard of the flexible-employment SI subsidy
+#: (2/3 of the pension and medical contributions actually paid — made up, as the district is). The
+#: national 2/3 is only a ceiling: without a local standard the amount due is undetermined and a
+#: shortfall cannot be judged, so the examples and the sample district are audited with this layer.
+SAMPLE_LAYER = Path(__file__).parent / "examples" / "standard.toml"
 
 Row = dict[str, Any]
 
@@ -137,7 +142,8 @@ def run_examples(specs: Sequence[DetectorSpec] | None = None, engine: str = "duc
     """Audit the examples of ``specs`` (default: every detector) in one run; each detector's outcome.
 
     The run is given the rosters the specs declare (needed or used), no others: a query that reads
-    a roster or a helper table its spec does not declare fails.
+    a roster or a helper table its spec does not declare fails. It runs with the sample district's
+    layer (:data:`SAMPLE_LAYER`).
 
     The examples' persons and payment ids are distinct, and a detector's findings on a person depend
     on that person's rows only, so one run gives what a run per detector would.
@@ -154,6 +160,7 @@ def run_examples(specs: Sequence[DetectorSpec] | None = None, engine: str = "duc
             paths["ledger"],
             {k: p for k, p in paths.items() if k in declared},
             as_of=AS_OF,
+            layers=[SAMPLE_LAYER],
             only=[s.name for s in chosen],
             engine=engine,
         )

@@ -64,6 +64,16 @@ def _frozen_rosters(rosters: Any) -> Mapping[str, tuple[Mapping[str, str | None]
 
 
 @attrs.frozen
+class Coverage:
+    """How much of its subject a detector can judge in a run (see ``DetectorSpec.coverage``)."""
+
+    judged: bool  #: some subject month can be judged (False: the detector is reported as not run)
+    skipped: int  #: subject person-months it cannot judge (an undetermined entitlement, say)
+    why_zh: str | None = None  #: why, in Chinese
+    why_en: str | None = None
+
+
+@attrs.frozen
 class Expect:
     """One finding an example expects: whose, which months, how much (元, as written), which payments."""
 
@@ -120,6 +130,13 @@ class DetectorSpec:
     #: the evidence note in words, Chinese and English
     note_text: Callable[[str], tuple[str, str]] | None = attrs.field(default=None, eq=False)
     examples: tuple[Example, ...] = ()
+    #: what of its subject the detector can judge in this run; ``None``: all of it. A detector that
+    #: can judge nothing is reported as not run with the reason; one that can judge part runs on that
+    #: part, and the months skipped are reported (``DetectorRun.skipped`` and a run problem)
+    coverage: Callable[[Context], Coverage] | None = attrs.field(default=None, eq=False)
+    #: its findings name the fund text that governs their months where that text's articles were not
+    #: read (the engine builds the ``regimes`` helper table and appends the note to the explanation)
+    regime_note: bool = False
 
     def issue_for(self, note: str | None) -> str:
         """The taxonomy node of a finding whose first evidence row carries ``note``."""

@@ -10,9 +10,11 @@ from a date column.
 Limitations:
     The entitlement (``entitlement_months``) is computed for the
     flexible-employment social-insurance subsidy and its graduate variant
-    only; for the public-welfare post subsidy the standard is a share of the
-    local minimum wage that the parameters hold as a placeholder
-    (unconfirmed), so no excess or shortfall is asserted for it.
+    only, and only where a layer states a local standard (the national 2/3
+    is a ceiling: elsewhere only money above it is asserted); for the
+    public-welfare post subsidy the standard is a share of the local minimum
+    wage that the parameters hold as a placeholder (unconfirmed), so no
+    excess or shortfall is asserted for it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ import ibis
 import ibis.expr.types as ir
 from ibis.expr.types import Table
 
-from subsidy_rules.issues.audit.spec import Context
+from subsidy_rules.issues.audit.spec import Context, Coverage
+from subsidy_rules.programs.standards import INSURANCE_TYPES, NO_MINIMUM_EN, NO_MINIMUM_ZH
 
 #: payments under these codes count as the flexible-employment SI subsidy (the combined row 39 counts for its part)
 FLEXIBLE_CODES = ("flexible-employment-si-subsidy", "difficulty-person-si-subsidy")
@@ -116,17 +119,19 @@ def variant(t: Table) -> ir.StringValue:
 
 
 def month_contributions(c: Context) -> Table:
-    """Per person and month: counted flexible-worker contributions (in fen) and whether any was refunded."""
+    """Per person and month: the flexible-worker contributions by insurance type, not refunded (fen).
+
+    A contribution counts when it was paid by ``as_of`` (or its date is blank) and not refunded;
+    ``any_refunded`` says whether any of the month's contributions was refunded (the node of a
+    ``no-flexible-contribution`` lead). ``decide()`` reads a case's contributions the same way.
+    """
     con = c.rosters["contributions"]
-    counted = c.helpers["counted_insurance"]
-    flex = con.filter(lambda t: t.payer == "flexible-worker")
+    flex = con.filter(lambda t: (t.payer == "flexible-worker") & (t.paid_on.isnull() | (t.paid_on <= c.as_of)))
     refunded = flex.refunded.fill_null(False)
-    flex = flex.mutate(k_pm=flex.month.cast("int64"), is_ref=refunded)
-    flex = flex.left_join(counted, [flex.k_pm == counted.ci_pm, flex.insurance == counted.ci_insurance])
-    counts = (~flex.is_ref) & flex.ci_pm.notnull() & (flex.paid_on.isnull() | (flex.paid_on <= c.as_of))
-    cents = (flex.amount * 100).cast("int64")
+    kept = ibis.ifelse(refunded, 0, (flex.amount * 100).cast("int64"))
+    flex = flex.mutate(k_pm=flex.month.cast("int64"), is_ref=refunded, kept_fen=kept)
     return flex.group_by([flex.id_number, flex.k_pm]).aggregate(
-        counted_fen=ibis.ifelse(counts, cents, 0).sum(),
+        **{f"{t}_fen": ibis.ifelse(flex.insurance == t, flex.kept_fen, 0).sum() for t in INSURANCE_TYPES},
         any_refunded=flex.is_ref.any(),
     )
 
@@ -137,26 +142,81 @@ def subsidy_payments(c: Context) -> Table:
     return led.mutate(variant=variant(led), amount_fen=(led.amount * 100).cast("int64"))
 
 
+def _half_up(value: ir.IntegerValue, num: ir.IntegerValue, den: ir.IntegerValue) -> ir.IntegerValue:
+    """ROUND_HALF_UP of ``value × num / den`` to a whole number (all non-negative integers)."""
+    return (value * num * 2 + den) // (den * 2)
+
+
 def entitlement_months(c: Context) -> Table:
-    """Per person, variant and paid month: paid and entitled amounts in fen (entitled null: no counted contribution)."""
+    """Per person, variant and paid month: paid, counted, cap and entitled amounts in fen.
+
+    From the helper table ``bounds`` (:func:`~subsidy_rules.programs.standards.bound_rows`):
+
+    * ``counted_fen``: the contributions of the types the cap counts (0: not entitled, no
+      counted contribution);
+    * ``limit_fen``: the national cap, half-up of (counted × cap ratio), at most a layer's monthly cap;
+    * ``entitled_fen``: the local standard — half-up of (base × standard ratio) to the fen or the
+      whole yuan, the base being the contributions actually paid or the lowest grade's minimums of
+      the types actually paid — bounded by the cap; null where there is no counted contribution or
+      the entitlement is undetermined (no local standard, or no lowest-grade amount for a type paid);
+    * ``basis``: ``entitled``, or why the month is undetermined: ``no-standard`` (the bound row's
+      ``not_run_zh`` says it in words) or ``no-minimum``.
+    """
     led = subsidy_payments(c)
     pm = led.group_by([led.id_number, led.variant, led.period]).aggregate(paid_fen=led.amount_fen.sum())
     mc = month_contributions(c)
-    mc = mc.select(c_id=mc.id_number, c_pm=mc.k_pm, counted_fen=mc.counted_fen, any_refunded=mc.any_refunded)
+    mc = mc.select(
+        c_id=mc.id_number,
+        c_pm=mc.k_pm,
+        any_refunded=mc.any_refunded,
+        **{f"{t}_fen": mc[f"{t}_fen"] for t in INSURANCE_TYPES},
+    )
     j = pm.left_join(mc, [pm.id_number == mc.c_id, pm.period == mc.c_pm])
-    par = c.helpers["ratio"]
-    j = j.join(par, [j.variant == par.r_variant, j.period == par.r_pm])
-    counted = j.counted_fen.fill_null(0)
-    share = (counted * j.num * 2 + j.den) // (j.den * 2)  # ROUND_HALF_UP to the fen, non-negative
-    capped = ibis.ifelse(j.cap_fen.notnull() & (j.cap_fen < share), j.cap_fen, share)
+    b = c.helpers["bounds"]
+    # which types count, as flags computed on the few bound rows (one per variant and month), not per person
+    b = b.mutate(
+        b_variant=b.variant,
+        b_pm=b.pm,
+        **{f"cap_has_{t}": b.cap_counted.contains(t).fill_null(False) for t in INSURANCE_TYPES},
+        **{f"std_has_{t}": b.std_counted.contains(t).fill_null(False) for t in INSURANCE_TYPES},
+    ).drop("variant", "pm", "cap_counted", "std_counted")
+    j = j.join(b, [j.variant == b.b_variant, j.period == b.b_pm])
+    paid = {t: j[f"{t}_fen"].fill_null(0) for t in INSURANCE_TYPES}
+
+    def base_of(prefix: str) -> ir.IntegerValue:
+        out: ir.IntegerValue = ibis.literal(0, "int64")
+        for t in INSURANCE_TYPES:
+            out = out + ibis.ifelse(j[f"{prefix}_has_{t}"], paid[t], 0)
+        return out
+
+    counted = base_of("cap")
+    share = _half_up(counted, j.cap_num, j.cap_den)
+    limit = ibis.ifelse(j.cap_fen.notnull() & (j.cap_fen < share), j.cap_fen, share)
+    minimum: ir.IntegerValue = ibis.literal(0, "int64")
+    missing: ir.BooleanValue = ibis.literal(False)
+    for t in INSURANCE_TYPES:
+        used = j[f"std_has_{t}"] & (paid[t] > 0)
+        lowest = j[f"std_min_{t}_fen"]
+        minimum = minimum + ibis.ifelse(used, lowest.fill_null(0), 0)
+        missing = missing | (used & lowest.isnull())
+    actual = j.std_base == "actual-contribution"
+    base = ibis.ifelse(actual, base_of("std"), minimum)
+    standard = ibis.ifelse(
+        j.std_round == "yuan", _half_up(base, j.std_num, j.std_den * 100) * 100, _half_up(base, j.std_num, j.std_den)
+    )
+    determined = j.has_standard & (actual | ~missing)
+    basis = ibis.ifelse(determined, "entitled", ibis.ifelse(j.has_standard, "no-minimum", "no-standard"))
     return j.select(
         e_id=j.id_number,
         e_variant=j.variant,
         e_pm=j.period,
         paid_fen=j.paid_fen,
-        entitled_fen=ibis.ifelse(counted > 0, capped, ibis.null("int64")),
+        counted_fen=counted,
+        limit_fen=limit,
+        entitled_fen=ibis.ifelse((counted > 0) & determined, ibis.least(standard, limit), ibis.null("int64")),
+        basis=basis,
         any_refunded=j.any_refunded.fill_null(False),
-        ratio_confirmed=j.confirmed,
+        confirmed=j.confirmed,
     )
 
 
@@ -174,23 +234,64 @@ def entitlement(c: Context) -> Table:
 
 
 def entitlement_check(c: Context, cond: Callable[[Table], ir.BooleanValue], at_issue: Callable[[Table], Any]) -> Table:
-    """Evidence of the months ``cond`` picks; the money ``at_issue`` (fen) on the month's last payment."""
+    """Evidence of the months ``cond`` picks; the money ``at_issue`` (fen) on the month's last payment.
+
+    The note is ``basis|reference|paid|confirmed``: the reference is the entitled amount, or the cap
+    where the month is undetermined (fen).
+    """
     ent = entitlement(c).filter(cond)
     led = subsidy_payments(c)
     j = led.join(ent, [led.id_number == ent.e_id, led.variant == ent.e_variant, led.period == ent.e_pm])
     w = ibis.window(group_by=[j.id_number, j.variant, j.period], order_by=[j.paid_on.desc(), j.payment_id.desc()])
     j = j.mutate(rank=ibis.row_number().over(w))
     money = ibis.ifelse(j.rank == 0, at_issue(j), 0) / 100
-    return evidence(j, money.cast("decimal(18, 2)"), joined(j.entitled_fen, j.paid_fen, j.ratio_confirmed))
+    reference = j.entitled_fen.fill_null(j.limit_fen)
+    return evidence(j, money.cast("decimal(18, 2)"), joined(j.basis, reference, j.paid_fen, j.confirmed))
 
 
 def entitlement_note(note: str) -> tuple[str, str]:
-    """``entitled|paid|confirmed`` (fen) in words."""
-    ent, paid, confirmed = note.split("|")
-    e, p = Decimal(ent) / 100, Decimal(paid) / 100
+    """``basis|reference|paid|confirmed`` (fen) in words."""
+    basis, ref, paid, confirmed = note.split("|")
+    r, p = Decimal(ref) / 100, Decimal(paid) / 100
     unconfirmed = confirmed != "true"
+    if basis == "entitled":
+        zh, en = f"应发{r:.2f}元，实发{p:.2f}元", f"entitled {r:.2f}, paid {p:.2f} yuan"
+    else:
+        why_zh = "当地未规定（或本库未收录）补贴标准" if basis == "no-standard" else "本地标准所需的最低档缴费额未知"
+        why_en = "no local standard is stated" if basis == "no-standard" else "the lowest grade's amount is unknown"
+        zh = f"{why_zh}，应享受金额待定；按上限{r:.2f}元检查，实发{p:.2f}元"
+        en = f"{why_en}: the amount due is undetermined; checked against the cap {r:.2f}, paid {p:.2f} yuan"
     return (
-        f"应发{e:.2f}元，实发{p:.2f}元" + ("；所用补贴比例或上限参数未经确认，请核实" if unconfirmed else ""),
-        f"entitled {e:.2f}, paid {p:.2f} yuan"
-        + ("; the ratio or cap used is unconfirmed: verify" if unconfirmed else ""),
+        zh + ("；所用补贴比例或上限参数未经确认，请核实" if unconfirmed else ""),
+        en + ("; the ratio or cap used is unconfirmed: verify" if unconfirmed else ""),
+    )
+
+
+def entitlement_coverage(c: Context) -> Coverage:
+    """The paid months a check against the entitled amount cannot judge (undetermined), and why.
+
+    ``judged`` is False when no month in the ledger's range has a local standard at all: then
+    such a check does not run (reported as not run, with the reason).
+    """
+    ent = entitlement(c)
+    und = ent.filter(lambda t: t.entitled_fen.isnull() & (t.counted_fen > 0))
+    counts = und.group_by([und.e_variant, und.e_pm, und.basis]).aggregate(n=und.count()).to_pyarrow().to_pylist()
+    b = c.helpers["bounds"]
+    bounds = b.select(b.variant, b.pm, b.has_standard, b.not_run_zh, b.not_run_en).to_pyarrow().to_pylist()
+    said = {(r["variant"], r["pm"]): (r["not_run_zh"], r["not_run_en"]) for r in bounds}
+    why: dict[tuple[str, str], int] = {}
+    for r in counts:
+        text = (NO_MINIMUM_ZH, NO_MINIMUM_EN)
+        stated = said.get((r["e_variant"], r["e_pm"]))
+        if r["basis"] == "no-standard" and stated is not None and stated[0]:
+            text = stated
+        why[text] = why.get(text, 0) + int(r["n"])
+    judged = any(r["has_standard"] for r in bounds)
+    skipped = sum(why.values())
+    texts = sorted(why)
+    return Coverage(
+        judged=judged,
+        skipped=skipped,
+        why_zh="；".join(zh for zh, _ in texts) or None,
+        why_en="; ".join(en for _, en in texts) or None,
     )

@@ -3,7 +3,8 @@
 Usage::
 
     from datetime import date
-    from subsidy_rules.programs.eligibility import decide, load_case, decision_text
+    from subsidy_rules.io.eligibility import load_case   # case files are read at the JSON edge
+    from subsidy_rules.programs.eligibility import decide, decision_text
 
     case = load_case("case.json")                     # problems reported by JSON path
     d = decide(case, "flexible-employment-si-subsidy", date(2026, 1, 31))
@@ -13,24 +14,25 @@ Usage::
 
     rules()["flexible-employment-si-subsidy"].conditions  # each with text, basis, checkpoint
 
-Modules: ``case`` (the case model), ``case_json`` (JSON in/out, schema),
+Modules: ``case`` (the case model), ``case_json`` (a case file's schema and
+checks of meaning; reading and writing JSON is :mod:`subsidy_rules.io.eligibility`'s),
 ``decision`` (the decision model), ``spec`` (rules as specs: :class:`RuleSpec`,
 :class:`ConditionSpec`), ``registry`` (:func:`rules`, read from ``rules/*.toml``),
 ``toolkit`` (trace, case facts as of a date, parameter memo, decision builder),
 ``rules/`` (the specs' data and their logic), ``engine`` (``decide``),
-``render`` (JSON and text).
+``render`` (the officer's note).
 
 For set-based entitlement checks (the ledger audit): ``decide(case, program,
 as_of).entitled()`` is ``{month: amount}`` for every entitled month; the
 ``schedule`` has every month judged with its status and failed conditions.
 """
 
+from subsidy_rules.core.month import Month
 from subsidy_rules.programs.eligibility.case import (
     Appraisal,
     Case,
     Contribution,
     Insurance,
-    Month,
     Payer,
     Payment,
     Person,
@@ -40,13 +42,7 @@ from subsidy_rules.programs.eligibility.case import (
     Suspension,
     SuspensionKind,
 )
-from subsidy_rules.programs.eligibility.case_json import (
-    case_from_json,
-    case_schema,
-    case_to_json,
-    check_case,
-    load_case,
-)
+from subsidy_rules.programs.eligibility.case_json import case_schema, check_case
 from subsidy_rules.programs.eligibility.decision import (
     ConditionResult,
     Decision,
@@ -68,7 +64,7 @@ from subsidy_rules.programs.eligibility.registry import (
     rules,
     taxonomy_of,
 )
-from subsidy_rules.programs.eligibility.render import decision_text, decision_to_json
+from subsidy_rules.programs.eligibility.render import decision_text
 from subsidy_rules.programs.eligibility.spec import ConditionSpec, RuleSpec, StopEvent
 
 __all__ = [
@@ -103,15 +99,11 @@ __all__ = [
     "StopEvent",
     "Suspension",
     "SuspensionKind",
-    "case_from_json",
     "case_schema",
-    "case_to_json",
     "check_case",
     "decide",
     "decide_all",
     "decision_text",
-    "decision_to_json",
-    "load_case",
     "programs_for",
     "rule_programs",
     "rules",

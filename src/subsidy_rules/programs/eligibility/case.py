@@ -27,7 +27,7 @@ from decimal import Decimal
 
 import attrs
 
-from subsidy_rules.core.month import Month as Month  # re-exported: a case's months
+from subsidy_rules.core.month import Month
 from subsidy_rules.programs.difficulty import CategorySpell
 from subsidy_rules.programs.retirement import RetirementGroup
 

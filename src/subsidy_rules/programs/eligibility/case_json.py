@@ -1,7 +1,10 @@
-"""Case files: JSON in, :class:`~subsidy_rules.programs.eligibility.case.Case` out, problems by JSON path.
+"""Case files: their schema, and the checks of meaning of a case read from one, by JSON path.
 
-The format is documented by ``programs/schemas/case.schema.json`` (shipped
-with the package; :func:`case_schema` returns it). In short::
+Reading a case file is the JSON edge's (:func:`subsidy_rules.io.eligibility.load_case`,
+``case_from_json``, ``case_to_json``); this module holds what the domain knows of it: the
+checks of meaning (:func:`check_case`: ID number, spell order, codes) and the format,
+documented by ``programs/schemas/case.schema.json`` (shipped with the package;
+:func:`case_schema` returns it). In short::
 
     {
       "case_id": "wuhan-0001",
@@ -26,7 +29,7 @@ Amounts are decimal strings (or whole numbers): never JSON floats. Months are
 ``"YYYY-MM"``, dates ``"YYYY-MM-DD"``. Unknown keys are errors.
 
 Months (``"YYYY-MM"``) are taught to the library's one JSON converter in
-:mod:`subsidy_rules.io.json`.
+:mod:`subsidy_rules.io.json`, which structures a case before :func:`check_case` runs.
 
 Limitations:
     Problems of type and shape are all reported at once; the checks of
@@ -35,54 +38,19 @@ Limitations:
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from subsidy_rules.core.datafile import data_problem
-from subsidy_rules.core.errors import DataFileError, UnknownCodeError
+from subsidy_rules.core.errors import UnknownCodeError
 from subsidy_rules.core.problem import Problem
-from subsidy_rules.io.json import from_json, parse_json, read_json, to_json
 from subsidy_rules.parameters import PACKAGED_LAYERS
 from subsidy_rules.programs.catalogue import catalogue
 from subsidy_rules.programs.eligibility.case import Case
 from subsidy_rules.programs.idcard import InvalidResidentIdError, Sex, parse_resident_id
 from subsidy_rules.programs.retirement import RetirementGroup
-
-
-def case_from_json(data: Any, source: str = "<case>") -> Case:
-    """Structure parsed JSON into a :class:`Case`; raise :class:`DataFileError` with JSON paths.
-
-    Shape problems come from the library's one JSON converter in the user's
-    words ("2023-02-30 is not a date", "group must be one of male, female-55,
-    female-50"); problems of meaning from :func:`check_case`.
-    """
-    if not isinstance(data, dict):
-        raise DataFileError([data_problem(source, "$", "a case is a JSON object", "案件应为JSON对象")])
-    case = from_json(data, Case, source=source)
-    problems = check_case(case, source)
-    if problems:
-        raise DataFileError(problems)
-    return case
-
-
-def load_case(path: Path | str) -> Case:
-    """Read a case file (``"-"``: standard input) strictly; every problem is a :class:`DataFileError`.
-
-    Strict like every JSON input of the library (:func:`subsidy_rules.io.json.read_json`):
-    a duplicate key is named, a float amount is refused ("money is a decimal
-    string"), GBK text is refused with "save it as UTF-8", absurd nesting or
-    5,000-digit numbers are refused.
-    """
-    data, name = read_json(path)
-    return case_from_json(data, name)
-
-
-def case_to_json(case: Case) -> dict[str, Any]:
-    """The case as JSON-ready data (the same format :func:`case_from_json` reads)."""
-    data: dict[str, Any] = to_json(case)
-    return data
 
 
 def check_case(case: Case, source: str = "<case>") -> list[Problem]:
@@ -170,5 +138,5 @@ def _check_code(code: str, path: str, add: Any) -> None:
 def case_schema() -> dict[str, Any]:
     """The JSON Schema of case files, as shipped in ``programs/schemas/case.schema.json``."""
     text = resources.files("subsidy_rules.programs").joinpath("schemas/case.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = parse_json(text, source="subsidy_rules/programs/schemas/case.schema.json")
+    schema: dict[str, Any] = json.loads(text)  # the package's own file, not an input
     return schema

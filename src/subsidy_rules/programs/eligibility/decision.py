@@ -10,8 +10,8 @@ citation and confirmed flag), and the :class:`Problem` s found by comparing
 the payments actually made with the entitlement.
 
 References:
-    shared/DESIGN.md ("A decision explains itself: which conditions held,
-    which failed, with the parameter values and their effective dates").
+    the README, "Eligibility" (a decision explains itself: which conditions
+    held, which failed, with the parameter values and their effective dates).
 
 Limitations:
     Amounts are rounded to 0.01 元 ROUND_HALF_UP once per month, so a month

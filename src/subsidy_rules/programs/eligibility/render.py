@@ -1,4 +1,4 @@
-"""Decisions as JSON and as an officer's note.
+"""Decisions as an officer's note.
 
 The note reads top-down the way a reviewing officer writes one: the verdict
 with what an officer needs (entitled months n of N, the last entitled month
@@ -9,17 +9,15 @@ the parameter values used (effective date, layer, citation, and
 legal basis (依据) and its check point (核查要点); then the schedule, the
 problems and the rule's limitations.
 
-JSON is the library's one shape for a :class:`Decision` (through
-:mod:`subsidy_rules.io.json`).
+A decision's JSON is the library's one shape for a :class:`Decision`, written at the edge
+(:func:`subsidy_rules.io.eligibility.decision_to_json`).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from subsidy_rules.core.citation import Citation
-from subsidy_rules.io.json import to_json
 from subsidy_rules.parameters import Resolved
 from subsidy_rules.parameters.values import value_text
 from subsidy_rules.programs.eligibility.decision import Decision, MonthStatus, Outcome
@@ -31,12 +29,6 @@ UNCONFIRMED = "UNCONFIRMED"
 
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
-
-
-def decision_to_json(d: Decision) -> dict[str, Any]:
-    """One decision as JSON-ready data (the library's one shape for a Decision)."""
-    data: dict[str, Any] = to_json(d)
-    return data
 
 
 def _param_line(r: Resolved) -> str:

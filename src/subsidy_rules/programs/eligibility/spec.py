@@ -22,7 +22,8 @@ Usage::
     spec.conditions[1].basis[0].label # '《中华人民共和国就业促进法》 第五十二条'
 
 References:
-    issue 8 item 4 (rules as specs); issue 11 point 11 (basis vs check point).
+    ``rules/conditions.toml`` (each condition's legal basis and, apart from it,
+    the campaign check point it answers).
 """
 
 from __future__ import annotations

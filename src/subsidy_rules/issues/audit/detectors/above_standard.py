@@ -1,4 +1,10 @@
-"""超标准发放: a month's payment above the entitlement the rules compute from the counted contributions."""
+"""超标准发放: a month's payment above the entitlement, or above the national cap where the entitlement is undetermined.
+
+The national 2/3 is a ceiling (原则上不超过实际缴费的2/3), not a standard: where a layer states a
+local standard the entitlement is that standard bounded by the cap, and a payment above it is a
+lead; where none is stated the amount due is undetermined, but money above the cap is excess under
+any local rule and is still found (``programs.standards``).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,12 @@ PERSON = "420103198109110115"
 
 def query(c: Context) -> Table:
     return entitlement_check(
-        c, lambda t: t.entitled_fen.notnull() & (t.paid_fen > t.entitled_fen), lambda t: t.paid_fen - t.entitled_fen
+        c,
+        lambda t: (
+            (t.entitled_fen.notnull() & (t.paid_fen > t.entitled_fen))
+            | (t.entitled_fen.isnull() & (t.counted_fen > 0) & (t.paid_fen > t.limit_fen))
+        ),
+        lambda t: t.paid_fen - t.entitled_fen.fill_null(t.limit_fen),
     )
 
 
@@ -23,15 +34,20 @@ SPEC = DetectorSpec(
     name_zh="超标准发放",
     issue="payment.excess.beyond-standard",
     needs=("contributions",),
-    helpers=("ratio", "counted_insurance"),
+    helpers=("bounds",),
+    regime_note=True,
     citations=(
         cite("seed-000", "三（二）1", quote="超标准超范围发放"),
         cite("seed-003", "附件2 注2", quote="第7、8栏填写超出标准或范围发放的金额"),
     ),
-    description_zh="当月发放额超过按实际缴纳的灵活就业社会保险费计算的补贴额（比例及上限按当月参数）。",
+    description_zh=(
+        "当月发放额超过应享受金额（地方标准，且不超过国家上限）；当地未规定标准、应享受金额待定时，"
+        "超过国家上限（原则上不超过实际缴费的2/3）的部分仍为超标准发放。"
+    ),
     description_en=(
-        "A month's payment above the share of the counted flexible-worker contributions (ratio and cap as in force"
-        " that month)."
+        "A month's payment above the entitlement (the local standard, bounded by the national cap); where no local"
+        " standard is stated and the amount due is undetermined, money above the national cap (at most 2/3 of the"
+        " contributions actually paid) is still excess."
     ),
     explain_zh="{name}（{id_number}）{months}的{program_zh}超标准发放{amount}元（{note}）。",
     explain_en="{name} ({id_number}): {program_zh} for {months} exceeds the entitlement by {amount} yuan ({note}).",

@@ -77,6 +77,7 @@ SPEC = DetectorSpec(
     needs=("approvals",),
     uses=("persons",),
     helpers=("period_params", "retirement"),
+    regime_note=True,
     citations=(cite("seed-000", "三（二）1", quote="超标准超范围发放"),),
     description_zh="所属期超过自初次核定起的最长补贴期限（距法定退休年龄不足规定年限的，以初次核定时年龄为准可延长至退休）。",
     description_en=(

@@ -15,7 +15,7 @@ NONE_PAID = "420103198112140120"
 
 
 def query(c: Context) -> Table:
-    ent = entitlement(c).filter(lambda t: t.entitled_fen.isnull())
+    ent = entitlement(c).filter(lambda t: t.counted_fen == 0)
     led = subsidy_payments(c)
     j = led.join(ent, [led.id_number == ent.e_id, led.variant == ent.e_variant, led.period == ent.e_pm])
     return evidence(j, note=ibis.ifelse(j.any_refunded, "refunded", "none"))
@@ -50,7 +50,8 @@ SPEC = DetectorSpec(
         " its note, classified under the refund node when refunded"
     ),
     needs=("contributions",),
-    helpers=("ratio", "counted_insurance"),
+    helpers=("bounds",),
+    regime_note=True,
     citations=(
         cite(
             "seed-002",

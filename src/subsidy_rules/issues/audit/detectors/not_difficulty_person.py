@@ -35,6 +35,7 @@ SPEC = DetectorSpec(
     issue="eligibility.ineligible.not-difficulty-person",
     needs=("difficulty",),
     helpers=("categories",),
+    regime_note=True,
     citations=(cite("seed-002", "三（一）1", quote="重点核查申请人是否为就业困难人员"),),
     description_zh="社会保险补贴或公益性岗位补贴的所属月本人不在就业困难人员认定期内（或类别不在当月名单）。",
     description_en=(
