@@ -46,6 +46,7 @@ from subsidy_rules.core import interrupts as _interrupts  # noqa: F401 - the sig
 from subsidy_rules.core.errors import DataFileError, NoValueInForceError, SubsidyRulesError, UnknownCodeError
 from subsidy_rules.core.month import Month
 from subsidy_rules.core.problem import FIELD_LIMIT, Problem, show_value
+from subsidy_rules.core.text import escape_control
 from subsidy_rules.io.json import dumps, error_payload
 
 P = ParamSpec("P")
@@ -385,7 +386,7 @@ def _report(exc: BaseException, argv: Sequence[str]) -> None:
             exc.show()  # click's own usage text and "Error: …" line
         else:
             for problem in problems:
-                click.echo(f"error: {problem}", err=True)
+                click.echo(f"error: {escape_control(problem.line(), lines=True)}", err=True)
         if _wants_json(argv):
             click.echo(dumps(error_payload(problems[0], problems[1:] if len(problems) > 1 else ())))
     except OSError as write_error:  # stdout closed (a broken pipe): nothing more can be said

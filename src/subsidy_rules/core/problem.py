@@ -158,6 +158,14 @@ class Problem:
         where = str(self.place)
         return f"{where}: {self.message_en}" if where else self.message_en
 
+    def line(self) -> str:
+        """The problem as a person reads it on one line: the place, the Chinese message, the English in brackets."""
+        where = str(self.place)
+        text = self.message_en
+        if self.message_zh and self.message_zh != self.message_en:
+            text = f"{self.message_zh}（{self.message_en}）"
+        return f"{where}: {text}" if where else text
+
 
 def show_value(value: object, limit: int = 80) -> str:
     """A value as a report repeats it: text, at most ``limit`` characters (a short prefix of a huge one)."""
