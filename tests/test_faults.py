@@ -72,6 +72,11 @@ batch._check_path = _slow
 """
 
 
+def interrupted_line(name: str) -> str:
+    """The one line an interrupted run prints: Chinese first, the English beside it."""
+    return f"已中断（{name}），未留下不完整的文件（interrupted ({name}); no partial file was left）"
+
+
 def _env(tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(SRC) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -123,7 +128,7 @@ def _finish(proc: subprocess.Popen[bytes], before: bytes = b"") -> tuple[int, st
 
 def _the_one_line(err: str, name: str) -> None:
     lines = [line for line in err.splitlines() if line.strip() and line.strip() != "READY"]
-    assert lines == [f"error: interrupted ({name}); no partial file was left"], err
+    assert lines == [f"error: {interrupted_line(name)}"], err
     assert "Traceback" not in err and "Exception ignored" not in err
 
 

@@ -39,6 +39,11 @@ from subsidy_rules.issues.audit.sample import generate
 HUBEI = Path(__file__).resolve().parents[1] / "src" / "subsidy_rules" / "parameters" / "data" / "hubei.toml"
 
 
+def interrupted_line(name: str) -> str:
+    """The one line an interrupted run prints: Chinese first, the English beside it."""
+    return f"已中断（{name}），未留下不完整的文件（interrupted ({name}); no partial file was left）"
+
+
 def _error(result: Any) -> dict[str, Any]:
     doc: dict[str, Any] = json.loads(result.stdout)["error"]
     return doc
@@ -382,7 +387,7 @@ def test_install_keeps_a_sigint_the_caller_ignores(clean_signals: None) -> None:
 
 def test_say_interrupted_writes_the_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     _signals.say_interrupted(signal.SIGTERM)
-    assert capsys.readouterr().err == "error: interrupted (SIGTERM); no partial file was left\n"
+    assert capsys.readouterr().err == f"error: {interrupted_line('SIGTERM')}\n"
 
 
 def test_a_query_error_after_a_signal_exits_143_not_internal_error(
@@ -398,7 +403,7 @@ def test_a_query_error_after_a_signal_exits_143_not_internal_error(
     result = CliRunner().invoke(cli, ["programs", "list", "--format", "json"])
     assert result.exit_code == 143
     assert _error(result)["code"] == "cli-interrupted"
-    assert result.stderr == "error: interrupted (SIGTERM); no partial file was left\n"
+    assert result.stderr == f"error: {interrupted_line('SIGTERM')}\n"
 
 
 def test_the_connections_a_stack_holds_are_asked_to_stop() -> None:
@@ -524,7 +529,7 @@ def test_the_console_entry_point_runs_a_command_and_answers_an_interruption_in_o
         with pytest.raises(SystemExit) as done:
             cli_package.main()
         assert done.value.code == 143
-        assert capsys.readouterr().err == "error: interrupted (SIGTERM); no partial file was left\n"
+        assert capsys.readouterr().err == f"error: {interrupted_line('SIGTERM')}\n"
     finally:
         signal.signal(signal.SIGINT, old_int)
         signal.signal(signal.SIGTERM, old_term)
@@ -557,4 +562,4 @@ def test_a_signal_while_the_command_line_is_parsed_is_one_line_too(
     monkeypatch.setattr(click.Group, "parse_args", interrupted)
     result = CliRunner().invoke(cli, ["programs", "list"])
     assert result.exit_code == 130
-    assert result.stderr == "error: interrupted (Ctrl-C); no partial file was left\n"
+    assert result.stderr == f"error: {interrupted_line('Ctrl-C')}\n"

@@ -119,7 +119,8 @@ def say_interrupted(signum: int) -> None:
     """The one line for an interruption that came before the command line could answer (start-up)."""
     name = signal_name(signum)
     try:
-        sys.stderr.write(f"error: interrupted ({name}); no partial file was left\n")
+        # the cli-interrupted problem's words, without loading the problem registry this early
+        sys.stderr.write(f"error: 已中断（{name}），未留下不完整的文件（interrupted ({name}); no partial file was left）\n")
         sys.stderr.flush()
     except (OSError, ValueError):  # pragma: no cover - stderr closed
         pass
