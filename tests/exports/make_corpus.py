@@ -35,10 +35,11 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).parent / "corpus"
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from subsidy_rules.issues.audit.sample import PLANT_INDEX, build, person_id  # noqa: E402
+from subsidy_rules.issues.audit.detectors import detectors  # noqa: E402
+from subsidy_rules.issues.audit.sample import build, person_id  # noqa: E402
 from subsidy_rules.issues.audit.schema import KINDS  # noqa: E402
 
-PERSONS = 25
+PERSONS = 40  # every example of every detector planted (28 slots), the rest clean
 Rows = list[list[Any]]
 
 
@@ -164,11 +165,16 @@ def write_xls(path: Path, rows: Rows, numbers: bool = False) -> None:
 # -- the variants ---------------------------------------------------------------------------------
 
 TITLE = [["江汉区就业补助资金发放台账"], ["填报单位：江汉区人社局", "", "", "", "", "", "单位：元"]]
+#: the persons of the examples whose leads hang on a day (late-payment, date-order): their days are kept exact
 PLANTED_DAYS = {
-    person_id(PLANT_INDEX["late-payment"]),
-    person_id(PLANT_INDEX["late-payment"] + 1),
-    person_id(PLANT_INDEX["date-order"]),
+    str(row["id_number"])
+    for spec in detectors()
+    if spec.name in ("late-payment", "date-order")
+    for example in spec.examples
+    for row in example.ledger
 }
+#: the person whose ID number is planted invalid (it is never upgraded from 15 digits)
+INVALID_IDS = build(PERSONS)[1]["invalid-id"]
 
 
 def clean() -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
@@ -432,7 +438,7 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
 
     def fifteen(r: dict[str, Any]) -> dict[str, Any]:
         i = r["id_number"]
-        if i[6:8] == "19" and i != person_id(PLANT_INDEX["invalid-id"]) and r["payment_id"].endswith(("1", "3")):
+        if i[6:8] == "19" and i not in INVALID_IDS and r["payment_id"].endswith(("1", "3")):
             return {**r, "id_number": i[:6] + i[8:17]}
         return r
 
@@ -479,7 +485,7 @@ def variants() -> dict[str, tuple[Callable[[Path], None], dict[str, Any]]]:
 
     v["csv-program-short-names"] = (lambda d: write_csv(d / "ledger.csv", map_ledger(names)), same)
 
-    clean_person = person_id(24)
+    clean_person = person_id(PERSONS - 1)  # a clean slot (after the examples)
 
     def with_reversals(rows: Rows) -> Rows:
         out = [[*rows[0], "原流水号"]]

@@ -96,6 +96,10 @@ def read_units_csv(path: str | Path) -> list[UnitFacts]:
                 field_zh="单位",
                 kind_zh="单位清单",
                 kind_en="units file",
+                accepted="、".join(_HEADERS["unit"][1:]) or "（无）",
+                found="、".join(h for h in rows[0] if h) or "（无）",
+                hint_zh="",
+                hint_en="",
             )
         )
     out: list[UnitFacts] = []
