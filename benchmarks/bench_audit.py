@@ -177,8 +177,8 @@ def library(
     files: dict[str, Path], only: list[str] | None, rosters: list[str], memory_limit: str | None, out: Path
 ) -> dict[str, object]:
     """The library's whole process: start-up (imports), audit, outputs written; the time split."""
+    from subsidy_rules.io.findings import write_all
     from subsidy_rules.issues.audit import audit
-    from subsidy_rules.issues.audit.outputs import write_all
 
     startup = time.perf_counter() - STARTED
     result = audit(files["ledger"], {k: files[k] for k in rosters}, as_of=AS_OF, only=only, memory_limit=memory_limit)
@@ -198,7 +198,7 @@ def library(
         "seconds": split["total"],
         "timings": split,
         "rows": {name: t.num_rows for name, t in result.evidence.items()},
-        "findings": len(result.findings),
+        "findings": result.finding_count,
         "payments": result.payments,
     }
 
