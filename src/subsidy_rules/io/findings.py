@@ -107,7 +107,8 @@ class _Sheet:
             if v is None or v == "":
                 continue
             if isinstance(v, str):
-                ws.write_string(r, c, safe_cell_text(v))
+                # printable text holds no control character: nothing to escape (the common case, checked in C)
+                ws.write_string(r, c, v if v.isprintable() else safe_cell_text(v))
             elif isinstance(v, bool):
                 ws.write_boolean(r, c, v)
             elif isinstance(v, int | float | Decimal):
