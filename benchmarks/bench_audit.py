@@ -198,6 +198,7 @@ def library(
         "seconds": split["total"],
         "timings": split,
         "rows": {name: t.num_rows for name, t in result.evidence.items()},
+        "detector_seconds": {r.name: r.seconds for r in result.runs if r.ran},
         "findings": result.finding_count,
         "payments": result.payments,
     }
@@ -301,6 +302,9 @@ def main() -> None:
             )
             print(f"    [{_split(full)}]")
             print(f"    evidence rows {full['rows']}")
+            per = full["detector_seconds"]
+            assert isinstance(per, dict)
+            print("    seconds per detector (query and grouping): " + ", ".join(f"{k} {v:.1f}" for k, v in per.items()))
 
 
 if __name__ == "__main__":
