@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from subsidy_rules.forms.fill import FILLED_FORMS, form_data
-from subsidy_rules.io.findings import HEAD, finding_line, write_all
+from subsidy_rules.io.findings import HEAD, XLSX_TEMP, finding_line, write_all, write_jsonl
 from subsidy_rules.io.json import from_json, loads_document, to_json
 from subsidy_rules.issues.audit import AuditResult, audit, detector
 from subsidy_rules.issues.audit.outputs import AuditSummary, at_issue, summary, unit_name
@@ -39,6 +39,15 @@ def test_each_streamed_line_of_findings_jsonl_is_the_finding_through_the_json_co
         assert json.loads(line) == to_json(finding)
         assert line == json.dumps(to_json(finding), ensure_ascii=False)
         assert finding_line(finding) == line
+
+
+def test_findings_jsonl_written_alone_is_the_one_written_beside_the_workbook(
+    district: tuple[AuditResult, dict[str, Path]], tmp_path: Path
+) -> None:
+    result, out = district
+    write_jsonl(result, tmp_path / "alone.jsonl")
+    assert (tmp_path / "alone.jsonl").read_bytes() == out["findings.jsonl"].read_bytes()
+    assert not (out["findings.xlsx"].parent / XLSX_TEMP).exists()  # the writer's temporary files are gone
 
 
 def test_the_findings_come_detector_by_detector_each_ordered_by_person_program_months_and_id(

@@ -111,8 +111,6 @@ class _Sheet:
             if isinstance(v, str):
                 # printable text holds no control character: nothing to escape (the common case, checked in C)
                 ws.write_string(r, c, v if v.isprintable() else safe_cell_text(v))
-            elif isinstance(v, bool):
-                ws.write_boolean(r, c, v)
             elif isinstance(v, int | float | Decimal):
                 ws.write_number(r, c, float(v))
             else:
