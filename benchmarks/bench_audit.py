@@ -177,8 +177,8 @@ def library(
     files: dict[str, Path], only: list[str] | None, rosters: list[str], memory_limit: str | None, out: Path
 ) -> dict[str, object]:
     """The library's whole process: start-up (imports), audit, outputs written; the time split."""
+    from subsidy_rules.io.findings import write_all
     from subsidy_rules.issues.audit import audit
-    from subsidy_rules.issues.audit.outputs import write_all
     from subsidy_rules.issues.audit.sample import SAMPLE_LAYER
 
     startup = time.perf_counter() - STARTED
@@ -208,7 +208,8 @@ def library(
         "seconds": split["total"],
         "timings": split,
         "rows": {name: t.num_rows for name, t in result.evidence.items()},
-        "findings": len(result.findings),
+        "detector_seconds": {r.name: r.seconds for r in result.runs if r.ran},
+        "findings": result.finding_count,
         "payments": result.payments,
     }
 
@@ -311,6 +312,9 @@ def main() -> None:
             )
             print(f"    [{_split(full)}]")
             print(f"    evidence rows {full['rows']}")
+            per = full["detector_seconds"]
+            assert isinstance(per, dict)
+            print("    seconds per detector (query and grouping): " + ", ".join(f"{k} {v:.1f}" for k, v in per.items()))
 
 
 if __name__ == "__main__":

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from subsidy_rules import forms
 from subsidy_rules.forms.fill import fill_from_audit
+from subsidy_rules.io.findings import write_all
 from subsidy_rules.issues import taxonomy
 from subsidy_rules.issues.audit import AuditError, AuditResult, audit, detectors
 from subsidy_rules.issues.audit.detectors import files
-from subsidy_rules.issues.audit.outputs import write_all
 from subsidy_rules.issues.audit.sample import SAMPLE_LAYER, build, generate, person_id, write
 from subsidy_rules.issues.audit.workdays import (
     CalendarNotCoveredError,
@@ -380,11 +380,13 @@ def test_the_set_based_id_check_flags_exactly_the_ids_parse_resident_id_refuses(
 def test_each_finding_is_one_grouped_arrow_row_with_its_money_months_and_evidence(sample: Sample) -> None:
     result, _, _ = sample
     columns = {"fkey", "id_number", "note", "name", "program", "unit", "amount", "account", "month_indexes", "evidence"}
+    columns.add("finding_id")  # the findings' order is the rows' order
     assert set(result.grouped) == {r.name for r in result.runs if r.ran}
     for name, table in result.grouped.items():
         assert set(table.column_names) == columns
         mine = [f for f in result.findings if f.detector == name]
         assert table.num_rows == len(mine)
+        assert table.column("finding_id").to_pylist() == [f.finding_id for f in mine]  # in order
         assert sum(table.column("amount").to_pylist(), Decimal(0)) == sum((f.amount_yuan for f in mine), Decimal(0))
         grouped = {(r["id_number"], tuple(r["month_indexes"]), tuple(r["evidence"])) for r in table.to_pylist()}
         assert grouped == {(f.id_number, tuple(m.index for m in f.months), f.evidence) for f in mine}

@@ -16,16 +16,15 @@ from subsidy_rules.issues.audit.reading import normalise_id, upgrade_15
 from subsidy_rules.issues.audit.sample import build, write
 
 AS_OF = ["--as-of", "2025-12-31"]
+HOSTILE_NAMES = ('=HYPERLINK("http://x","点")', "+1+1", "-2", "@SUM(A1)", "\t=1", "\r=1")
 
 
 def _hostile(tmp: Path) -> Path:
     rows, _ = build(4)
-    hostile = ["+1+1", "-2", "@SUM(A1)", "\t=1", "\r=1"]
-    persons = sorted({r["id_number"] for r in rows["ledger"]})
+    people: dict[str, int] = {}
     for i, r in enumerate(rows["ledger"]):
-        n = persons.index(r["id_number"])  # one name per person; every other person's begins with =HYPERLINK
-        name = '=HYPERLINK("http://x","点")' if n % 2 == 0 else hostile[n // 2 % len(hostile)]
-        r["name"] = name + "\x01\x1b\x0b"
+        n = people.setdefault(r["id_number"], len(people))  # one name per person: every finding names one of these
+        r["name"] = HOSTILE_NAMES[n % len(HOSTILE_NAMES)] + "\x01\x1b\x0b"
         r["unit"] = "=江汉区" if i % 2 else "江汉区\x01"
     return write(rows, tmp / "in")["ledger"]
 
@@ -47,11 +46,14 @@ def test_no_xlsx_output_holds_a_formula_however_the_ledger_text_begins(tmp_path:
                     if isinstance(cell.value, str):
                         texts.append(cell.value)
                         assert "\x01" not in cell.value and "\x1b" not in cell.value
-    assert any(t.startswith("=HYPERLINK") for t in texts)  # kept as text, shown as read
+    # every finding's name is a string cell, shown as read (control characters escaped)
+    found = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    names = {f["name"] for f in found}
+    assert names and all(is_formula_like(n) for n in names)
+    assert {safe_cell_text(n) for n in names} <= set(texts)
     assert any("\\x01" in t for t in texts)
     # the finding's JSON keeps the value as read
-    first = json.loads((out / "findings.jsonl").read_text(encoding="utf-8").splitlines()[0])
-    assert "\x01" in first["name"]
+    assert all("\x01" in n for n in names)
     # the printed lines escape control characters
     assert "\x01" not in result.output and "\x1b" not in result.output
 
@@ -121,8 +123,9 @@ def test_a_run_rejecting_more_than_the_allowed_share_exits_2_unless_accepted(tmp
 
 
 def test_the_headline_counts_each_payment_once_and_the_shared_account_is_named(tmp_path: Path) -> None:
+    from subsidy_rules.io.findings import write_xlsx
     from subsidy_rules.issues.audit import audit
-    from subsidy_rules.issues.audit.outputs import headline, summary, write_xlsx
+    from subsidy_rules.issues.audit.outputs import headline, summary
 
     rows, _ = build(16)
     paths = write(rows, tmp_path / "in")
@@ -137,7 +140,7 @@ def test_the_headline_counts_each_payment_once_and_the_shared_account_is_named(t
         for pid, amount in zip(ev.column("payment_id").to_pylist(), ev.column("amount").to_pylist(), strict=True):
             once[pid] = max(once.get(pid, Decimal(0)), amount)
     assert total == sum(once.values(), Decimal(0))
-    assert summary(result)["amount_yuan"] == str(total)
+    assert summary(result).amount_yuan == total
     write_xlsx(result, tmp_path / "f.xlsx")
     sheet = load_workbook(tmp_path / "f.xlsx")["一个账户为多人领取"]
     header = [c.value for c in sheet[1]]

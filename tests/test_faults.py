@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from subsidy_rules.io.findings import XLSX_TEMP
 from subsidy_rules.issues.audit.sample import generate
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -39,26 +40,27 @@ main()
 SLOW_QUERY = """
 from subsidy_rules.issues.audit import helpers
 _build = helpers.build
-def _slow(wanted, inputs):
+def _slow(wanted, inputs, *a, **k):
     sys.stderr.write("READY\\n"); sys.stderr.flush()
     inputs.con.execute("SELECT count(*) FROM range(100000000000) t(a) WHERE a % 7 = 3").fetchall()
-    return _build(wanted, inputs)
+    return _build(wanted, inputs, *a, **k)
 helpers.build = _slow
 """
 
-#: findings.xlsx is being written (openpyxl's write-only sheets and their temporary files exist) when READY.
+#: findings.xlsx is being written (XlsxWriter's constant-memory sheets and their temporary files exist) when READY.
 SLOW_XLSX = """
-from openpyxl.worksheet import _write_only
-_append = _write_only.WriteOnlyWorksheet.append
+from xlsxwriter.worksheet import Worksheet
+_write = Worksheet.write_string
 _n = [0]
-def _slow(self, row):
+def _slow(self, *a, **k):
     _n[0] += 1
     if _n[0] == 5:
         sys.stderr.write("READY\\n"); sys.stderr.flush()
         time.sleep(float(os.environ.get("SLOW_SECONDS", "60")))
-    return _append(self, row)
-_write_only.WriteOnlyWorksheet.append = _slow
+    return _write(self, *a, **k)
+Worksheet.write_string = _slow
 """
+
 
 #: Each forms worker waits when it gets its file.
 SLOW_WORKER = """
@@ -176,8 +178,10 @@ def test_sigterm_while_findings_xlsx_is_written_leaves_no_file_and_no_finalizer_
     work.mkdir()
     proc = _start(SLOW_XLSX, _audit_args(sample, work / "out"), temp)
     before = _wait_ready(proc)
-    assert any(p.name.startswith("openpyxl") for p in temp.iterdir())  # its temporary sheet files exist now
-    assert any(p.name.endswith(".partial") for p in work.iterdir())
+    staged = [p for p in work.iterdir() if p.name.endswith(".partial")]
+    assert staged
+    # its temporary sheet files exist now, inside the staged folder (never loose in the temporary directory)
+    assert any(p.is_file() for p in (staged[0] / XLSX_TEMP).iterdir())
     proc.send_signal(signal.SIGTERM)
     rc, err = _finish(proc, before)
     assert rc == 143

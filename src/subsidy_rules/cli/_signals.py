@@ -120,7 +120,8 @@ def say_interrupted(signum: int) -> None:
     name = signal_name(signum)
     try:
         # the cli-interrupted problem's words, without loading the problem registry this early
-        sys.stderr.write(f"error: 已中断（{name}），未留下不完整的文件（interrupted ({name}); no partial file was left）\n")
+        zh, en = f"已中断（{name}），未留下不完整的文件", f"interrupted ({name}); no partial file was left"
+        sys.stderr.write(f"error: {zh}（{en}）\n")
         sys.stderr.flush()
     except (OSError, ValueError):  # pragma: no cover - stderr closed
         pass

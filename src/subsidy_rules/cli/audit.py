@@ -29,7 +29,7 @@ from subsidy_rules.core.errors import DataFileError
 from subsidy_rules.core.files import staged_directory
 from subsidy_rules.core.problem import Problem
 from subsidy_rules.core.text import escape_control
-from subsidy_rules.io.json import error_payload
+from subsidy_rules.io.json import error_payload, to_json
 
 
 @click.group()
@@ -186,8 +186,9 @@ def _run(
     fmt: str,
 ) -> None:
     from subsidy_rules.forms.fill import fill_from_audit
+    from subsidy_rules.io.findings import write_all
     from subsidy_rules.issues.audit import audit as run_audit
-    from subsidy_rules.issues.audit.outputs import over_limit, reason_zh, summary, write_all
+    from subsidy_rules.issues.audit.outputs import over_limit, reason_zh, summary
 
     limit = _share(max_reject_share)
     pairs: dict[str, Path] = {}
@@ -223,39 +224,35 @@ def _run(
     too_many = over_limit(result, limit)
     if fmt == "json":
         refused = {} if accept_rejects or not too_many else error_payload(too_many[0], too_many[1:])
-        emit_json({"output": str(output), "accept_rejects": accept_rejects, **doc, **refused})
+        emit_json({"output": str(output), "accept_rejects": accept_rejects, **to_json(doc), **refused})
     else:
         for p in too_many:
             click.echo(_line("！！" + p.message_zh), err=True)
         click.echo(
-            f"付款记录 {result.payments} 笔；疑点 {len(result.findings)} 条，"
-            f"涉及金额 {doc['amount_yuan']} 元（每笔发放只计一次；均为待核实疑点）"
+            f"付款记录 {result.payments} 笔；疑点 {doc.findings} 条，"
+            f"涉及金额 {doc.amount_yuan} 元（每笔发放只计一次；均为待核实疑点）"
         )
-        for r in doc["detectors"]:
+        for r in doc.detectors:
             state = (
-                f"{r['findings']:>5} 条 {r['amount_yuan']:>12} 元"
-                if r["ran"]
-                else f"未运行（{reason_zh(r['not_run_reason'])}）"
+                f"{r.findings:>5} 条 {r.amount_yuan!s:>12} 元" if r.ran else f"未运行（{reason_zh(r.not_run_reason)}）"
             )
-            click.echo(f"  {r['name']:<26} {r['name_zh']:<20} {state}")
-        for i in doc["inputs"]:
-            line = (
-                f"{i['kind_zh']}：读取 {i['rows_read']} 行，纳入核查 {i['rows_kept']} 行，"
-                f"未纳入 {i['rows_rejected']} 行"
-            )
-            if i["sheets_read"]:
-                line += "；已读工作表 " + "、".join(i["sheets_read"])
-            if i["sheets_skipped"]:
-                line += "；未读 " + "、".join(f"{s['sheet']}（{s['reason_zh']}）" for s in i["sheets_skipped"])
+            click.echo(f"  {r.name:<26} {r.name_zh:<20} {state}")
+        for i in doc.inputs:
+            line = f"{i.kind_zh}：读取 {i.rows_read} 行，纳入核查 {i.rows_kept} 行，未纳入 {i.rows_rejected} 行"
+            if i.sheets_read:
+                line += "；已读工作表 " + "、".join(i.sheets_read)
+            if i.sheets_skipped:
+                line += "；未读 " + "、".join(f"{s.sheet}（{s.reason_zh}）" for s in i.sheets_skipped)
             click.echo(_line(line))
         for p in result.problems:
             if p.severity.value == "warning" and p.place.line is None:
                 click.echo(_line("提示：" + p.message_zh))
-        rejected = sum(i["rows_rejected"] for i in doc["inputs"])
-        if rejected:
-            click.echo(f"未纳入核查的行 {rejected} 行（见 findings.xlsx“未纳入核查的行”及 summary.json problems）")
+        if doc.rows_rejected:
+            click.echo(
+                f"未纳入核查的行 {doc.rows_rejected} 行（见 findings.xlsx“未纳入核查的行”及 summary.json problems）"
+            )
         click.echo(_line(f"输出：{output}"))
     if too_many and not accept_rejects:
         sys.exit(EXIT_CANNOT_RUN)
-    if result.findings:
+    if doc.findings:
         sys.exit(EXIT_PROBLEMS)

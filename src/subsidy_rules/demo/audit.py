@@ -6,9 +6,10 @@ from datetime import date
 from pathlib import Path
 
 from subsidy_rules.forms.fill import fill_from_audit
+from subsidy_rules.io.findings import write_all
 from subsidy_rules.issues import Finding
 from subsidy_rules.issues.audit import audit
-from subsidy_rules.issues.audit.outputs import summary, write_all
+from subsidy_rules.issues.audit.outputs import summary
 from subsidy_rules.issues.audit.sample import SAMPLE_LAYER, generate
 
 
@@ -26,12 +27,12 @@ def run(out: Path) -> list[str]:
     forms_written = fill_from_audit(result, folder / "output" / "forms", "江汉区")
     doc = summary(result)
     lines = [
-        f"台账 {result.payments} 笔（另有 {sum(i['rows_rejected'] for i in doc['inputs'])} 行无法读取，已逐行报告）；"
-        f"疑点 {doc['findings']} 条，涉及 {doc['amount_yuan']} 元（待核实）",
+        f"台账 {result.payments} 笔（另有 {doc.rows_rejected} 行无法读取，已逐行报告）；"
+        f"疑点 {doc.findings} 条，涉及 {doc.amount_yuan} 元（待核实）",
     ]
-    lines += [f"  {r['name_zh']}：{r['findings']} 条，{r['amount_yuan']} 元" for r in doc["detectors"] if r["ran"]]
+    lines += [f"  {r.name_zh}：{r.findings} 条，{r.amount_yuan} 元" for r in doc.detectors if r.ran]
     shown: dict[str, Finding] = {}
-    for f in result.findings:
+    for f in result.iter_findings():
         shown.setdefault(f.detector, f)
     for name in ("paid-after-death", "late-payment", "above-standard"):
         if name in shown:

@@ -25,7 +25,7 @@ References:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -92,7 +92,7 @@ def form_data(
 ) -> FormData:
     """The form filled from ``findings``; ``at_issue`` maps (detector, payment id) to its money at issue."""
     lay = layout(form_id)
-    items = list(findings)
+    items = findings
     mark = safe_cell_text(unit) + LEAD_MARK  # the unit is text from the ledger: control characters escaped
     if lay.rows.kind is RowAxisKind.FREE:
         return _problem_list(lay, items, mark, at_issue)
@@ -128,7 +128,7 @@ def form_data(
 
 
 def _problem_list(
-    lay: FormLayout, items: Sequence[Finding], mark: str, at_issue: Mapping[tuple[str, str], Decimal] | None
+    lay: FormLayout, items: Iterable[Finding], mark: str, at_issue: Mapping[tuple[str, str], Decimal] | None
 ) -> FormData:
     tx = taxonomy()
     by_issue: dict[str, list[Finding]] = defaultdict(list)
@@ -172,7 +172,8 @@ def fill_forms(
     """Write each form filled from ``findings`` into ``directory``; returns form id -> path."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    items = list(findings)
+    # a one-pass iterator is kept; an iterable such as ``AuditResult.streamed`` is read again per form
+    items = list(findings) if isinstance(findings, Iterator) else findings
     paths: dict[str, Path] = {}
     for form_id in forms:
         data = form_data(form_id, items, unit, at_issue)
@@ -182,4 +183,4 @@ def fill_forms(
 
 def fill_from_audit(result: AuditResult, directory: Path | str, unit: str | None = None) -> dict[str, Path]:
     """Fill every form the audit's findings can fill, into ``directory`` (``forms/`` of an audit's output)."""
-    return fill_forms(result.findings, directory, unit_name(result, unit), at_issue(result))
+    return fill_forms(result.streamed, directory, unit_name(result, unit), at_issue(result))

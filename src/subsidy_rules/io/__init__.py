@@ -3,6 +3,8 @@
 * :mod:`subsidy_rules.io.json` — the one cattrs converter for JSON (the only
   module that imports cattrs), JSON documents with ``schema_version``, and
   the strict JSON reader every JSON input goes through;
+* :mod:`subsidy_rules.io.findings` — an audit's findings.jsonl, findings.xlsx and
+  summary.json, streamed from the grouped Arrow rows;
 * :mod:`subsidy_rules.io.text` — aligned plain-text tables that line up
   Chinese text (shared by the CLI and the demo).
 

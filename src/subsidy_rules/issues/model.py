@@ -274,7 +274,12 @@ def finding_id(detector: str, id_number: str, program: str | None, months: tuple
 
     ``key`` adds what else tells two findings of one detector apart (an account, an operator).
     """
-    text = "\x1f".join([detector, id_number, program or "", ",".join(str(m) for m in months), key])
+    return finding_id_of_text(detector, id_number, program, ",".join(str(m) for m in months), key)
+
+
+def finding_id_of_text(detector: str, id_number: str, program: str | None, months: str, key: str = "") -> str:
+    """:func:`finding_id` with the months already written (``2024-01,2024-02``): for callers that hold indexes."""
+    text = "\x1f".join([detector, id_number, program or "", months, key])
     return detector + "-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

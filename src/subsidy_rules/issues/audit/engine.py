@@ -14,12 +14,13 @@ findings with the spec's templates and hooks.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -29,18 +30,19 @@ import attrs
 import duckdb
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 from ibis.expr.types import Table
 
 from subsidy_rules.core.errors import DataFileError
 from subsidy_rules.core.month import Month
 from subsidy_rules.core.problem import Problem
 from subsidy_rules.issues.audit import helpers as helper_tables
-from subsidy_rules.issues.audit.detectors import detectors
+from subsidy_rules.issues.audit.detectors import detector, detectors
 from subsidy_rules.issues.audit.inputs import InputError, Loaded, load
 from subsidy_rules.issues.audit.schema import ROSTERS, missing_columns
 from subsidy_rules.issues.audit.spec import Context, Coverage, DetectorSpec
 from subsidy_rules.issues.audit.toolkit import joined
-from subsidy_rules.issues.model import Finding, finding_id
+from subsidy_rules.issues.model import Finding, finding_id, finding_id_of_text
 from subsidy_rules.parameters import parameter_set
 from subsidy_rules.programs.catalogue import catalogue
 
@@ -69,7 +71,9 @@ class DetectorRun:
 
 @attrs.frozen
 class AuditResult:
-    findings: tuple[Finding, ...]
+    """What an audit found. ``grouped`` holds the findings as Arrow (one row each, in order), the form
+    the writers stream; :attr:`findings` words them as typed :class:`Finding` records on first access."""
+
     inputs: tuple[Loaded, ...]
     runs: tuple[DetectorRun, ...]
     problems: tuple[Problem, ...]  #: input and calendar problems (rows left out, years not covered)
@@ -79,8 +83,48 @@ class AuditResult:
     as_of: date
     engine: str
     plans: Mapping[str, str] = attrs.field(factory=dict)  #: detector -> DuckDB EXPLAIN text (with ``explain=True``)
-    #: detector -> its findings as Arrow, one row each (see :func:`group_evidence`), for writers that stream
+    #: detector -> its findings as Arrow, one row each in the findings' order (see :func:`group_evidence`)
     grouped: Mapping[str, pa.Table] = attrs.field(factory=dict)
+    #: month index -> note (zh, en) of a fund text whose articles were not read (appended by detectors with
+    #: ``regime_note``)
+    month_notes: Mapping[int, tuple[str, str]] = attrs.field(factory=dict)
+
+    @functools.cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding as a typed record (built on first access; the writers stream :meth:`iter_findings`)."""
+        return tuple(self.iter_findings())
+
+    def iter_findings(self, batch_rows: int = 4096) -> Iterator[Finding]:
+        """The findings one at a time, detector by detector, built from ``grouped`` a batch at a time."""
+        for name in self.grouped:
+            yield from self.iter_findings_of(name, batch_rows)
+
+    @property
+    def streamed(self) -> Iterable[Finding]:
+        """The findings as an iterable that words them afresh on each pass (never all held at once)."""
+        return _Streamed(self)
+
+    def iter_findings_of(self, name: str, batch_rows: int = 4096) -> Iterator[Finding]:
+        """One detector's findings one at a time, in order."""
+        spec = detector(name)
+        notes = self.month_notes if spec.regime_note else None
+        return findings_of(spec, self.grouped[name], notes, batch_rows=batch_rows)
+
+    @property
+    def finding_count(self) -> int:
+        return sum(t.num_rows for t in self.grouped.values())
+
+
+class _Streamed:
+    """Findings worded on each pass from an audit's grouped rows (see :attr:`AuditResult.streamed`)."""
+
+    __slots__ = ("_result",)
+
+    def __init__(self, result: AuditResult) -> None:
+        self._result = result
+
+    def __iter__(self) -> Iterator[Finding]:
+        return self._result.iter_findings()
 
 
 def _connect(spill: Path, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
@@ -168,19 +212,30 @@ GROUP BY fkey
 """
 
 
-def group_evidence(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> pa.Table:
+def group_evidence(con: duckdb.DuckDBPyConnection, rows: pa.Table, spec: DetectorSpec | None = None) -> pa.Table:
     """One detector's evidence rows (with ``fkey``) grouped set-based into one row per finding (Arrow).
 
     Columns: ``fkey``, ``id_number``, ``note`` (of the first row by month and payment id), ``name``
     (the first given), ``program`` (null when the finding spans programs), ``unit`` (the first by
     name), ``amount`` (the money at issue, 元), ``account`` (the first by number), ``month_indexes``
-    (:attr:`Month.index`, ascending) and ``evidence`` (the payment ids by month and id).
+    (:attr:`Month.index`, ascending) and ``evidence`` (the payment ids by month and id). With
+    ``spec``, also ``finding_id`` (:func:`~subsidy_rules.issues.model.finding_id`), and the rows in
+    the findings' order: by ID number, program, months and finding id.
     """
     con.register("evidence_rows", rows)
     try:
-        return con.sql(GROUP_SQL).to_arrow_table()
+        table = con.sql(GROUP_SQL).to_arrow_table()
     finally:
         con.unregister("evidence_rows")
+    if spec is None:
+        return table
+    ids = _finding_ids(spec, table)
+    id_numbers = table.column("id_number").to_pylist()
+    programs = table.column("program").to_pylist()
+    months = table.column("month_indexes").to_pylist()
+    order = sorted(range(table.num_rows), key=lambda i: (id_numbers[i], programs[i] or "", months[i], ids[i]))
+    table = table.append_column("finding_id", pa.array(ids, pa.string()))
+    return table.take(pa.array(order, pa.int64()))
 
 
 def month_notes(regimes: pa.Table | None) -> dict[int, tuple[str, str]]:
@@ -205,10 +260,30 @@ def _with_notes(zh: str, en: str, months: Sequence[Month], notes: Mapping[int, t
     return zh, en
 
 
+def _finding_ids(spec: DetectorSpec, table: pa.Table) -> list[str]:
+    """Each grouped row's :func:`~subsidy_rules.issues.model.finding_id`."""
+    month_text: dict[int, str] = {}
+    out = []
+    key_in_id = spec.key_in_id
+    for id_number, program, pms, fkey in zip(
+        table.column("id_number").to_pylist(),
+        table.column("program").to_pylist(),
+        table.column("month_indexes").to_pylist(),
+        table.column("fkey").to_pylist(),
+        strict=True,
+    ):
+        months = ",".join(month_text.get(pm) or month_text.setdefault(pm, str(Month.from_index(pm))) for pm in pms)
+        out.append(finding_id_of_text(spec.name, id_number, program, months, fkey if key_in_id else ""))
+    return out
+
+
 def findings_of(
-    spec: DetectorSpec, groups: pa.Table, notes: Mapping[int, tuple[str, str]] | None = None
-) -> list[Finding]:
-    """Typed findings from the grouped rows of :func:`group_evidence`, worded by the spec.
+    spec: DetectorSpec,
+    groups: pa.Table,
+    notes: Mapping[int, tuple[str, str]] | None = None,
+    batch_rows: int = 4096,
+) -> Iterator[Finding]:
+    """Typed findings from the grouped rows of :func:`group_evidence`, worded by the spec, in their order.
 
     ``notes`` (month index -> zh, en) are appended to the explanation of a finding about that month.
     """
@@ -216,38 +291,44 @@ def findings_of(
     month_of: dict[int, Month] = {}  # one Month per index: a finding's months are few, the findings many
     names: dict[str | None, tuple[str, str]] = {None: ("各项补贴", "subsidies")}
     key_in_id = spec.key_in_id
-    out: list[Finding] = []
-    for g in groups.to_pylist():
-        months = tuple(month_of.get(pm) or month_of.setdefault(pm, Month.from_index(pm)) for pm in g["month_indexes"])
-        program = g["program"]
-        if program not in names:
-            names[program] = (cat.get(program).name_zh, cat.get(program).name_en)
-        name = g["name"]
-        amount = (g["amount"] or ZERO).quantize(Decimal("0.01"))
-        evidence = tuple(dict.fromkeys(g["evidence"]))
-        note_zh, note_en = spec.note_words(g["note"])
-        values = {
-            "name": name or "（无姓名）",
-            "id_number": g["id_number"],
-            "program_zh": names[program][0],
-            "months": _months_zh(months),
-            "amount": f"{amount:,.2f}",
-            "note": note_zh,
-            "count": len(evidence),
-        }
-        values_en = {
-            **values,
-            "name": name or "(no name)",
-            "note": note_en,
-            "months": _months_en(months),
-            "program_zh": names[program][1],
-        }
-        explanation = (spec.explain_zh.format(**values), spec.explain_en.format(**values_en))
-        if notes:
-            explanation = _with_notes(*explanation, months, notes)
-        out.append(
-            Finding(
-                finding_id=finding_id(spec.name, g["id_number"], program, months, g["fkey"] if key_in_id else ""),
+    has_ids = "finding_id" in groups.column_names
+    for batch in groups.to_batches(max_chunksize=batch_rows):
+        for g in batch.to_pylist():
+            months = tuple(
+                month_of.get(pm) or month_of.setdefault(pm, Month.from_index(pm)) for pm in g["month_indexes"]
+            )
+            program = g["program"]
+            if program not in names:
+                names[program] = (cat.get(program).name_zh, cat.get(program).name_en)
+            name = g["name"]
+            amount = (g["amount"] or ZERO).quantize(Decimal("0.01"))
+            evidence = tuple(dict.fromkeys(g["evidence"]))
+            note_zh, note_en = spec.note_words(g["note"])
+            values = {
+                "name": name or "（无姓名）",
+                "id_number": g["id_number"],
+                "program_zh": names[program][0],
+                "months": _months_zh(months),
+                "amount": f"{amount:,.2f}",
+                "note": note_zh,
+                "count": len(evidence),
+            }
+            values_en = {
+                **values,
+                "name": name or "(no name)",
+                "note": note_en,
+                "months": _months_en(months),
+                "program_zh": names[program][1],
+            }
+            explanation = (spec.explain_zh.format(**values), spec.explain_en.format(**values_en))
+            if notes:
+                explanation = _with_notes(*explanation, months, notes)
+            yield Finding(
+                finding_id=(
+                    g["finding_id"]
+                    if has_ids
+                    else finding_id(spec.name, g["id_number"], program, months, g["fkey"] if key_in_id else "")
+                ),
                 detector=spec.name,
                 issue=spec.issue_for(g["note"]),
                 program=program,
@@ -262,9 +343,6 @@ def findings_of(
                 citations=spec.citations,
                 account=g["account"] if "account" in spec.key else None,
             )
-        )
-    out.sort(key=lambda f: (f.id_number, f.program or "", f.months, f.finding_id))
-    return out
 
 
 # ---------------------------------------------------------------------------
@@ -397,7 +475,6 @@ def audit(
         )
         runs: list[DetectorRun] = []
         run_problems: list[Problem] = []
-        findings: list[Finding] = []
         evidence: dict[str, pa.Table] = {}
         grouped: dict[str, pa.Table] = {}
         plans: dict[str, str] = {}
@@ -445,17 +522,16 @@ def audit(
             queried = time.perf_counter()
             query_seconds += queried - spec_started
             evidence[spec.name] = rows
-            grouped[spec.name] = group_evidence(con, rows)
-            found = findings_of(spec, grouped[spec.name], notes if spec.regime_note else None)
+            grouped[spec.name] = table = group_evidence(con, rows, spec)
             build_seconds += time.perf_counter() - queried
-            findings.extend(found)
+            total = pc.sum(table.column("amount")).as_py() if table.num_rows else None
             runs.append(
                 DetectorRun(
                     spec.name,
                     True,
                     None,
-                    len(found),
-                    sum((f.amount_yuan for f in found), ZERO),
+                    table.num_rows,
+                    ZERO if total is None else Decimal(total).quantize(Decimal("0.01")),
                     round(time.perf_counter() - spec_started, 3),
                     skipped=coverage.skipped if coverage is not None else 0,
                     note_zh=_skipped_text(coverage, "zh"),
@@ -466,18 +542,18 @@ def audit(
             progress("done", len(chosen), len(chosen))
         timings["detect"] = sum(r.seconds for r in runs)
         timings["detect_queries"] = query_seconds  # the set-based part: expressions run to evidence rows
-        timings["detect_findings"] = build_seconds  # grouping evidence rows (set-based) and typed findings
+        timings["detect_findings"] = build_seconds  # grouping evidence rows into findings (set-based), ordered
         timings["total"] = time.perf_counter() - started
         input_problems = [p for li in loaded for p in li.problems]
         payments = next(li.rows_kept for li in loaded if li.kind == "ledger")
         con.close()
         return AuditResult(
-            findings=tuple(findings),
             inputs=tuple(loaded),
             runs=tuple(runs),
             problems=(*input_problems, *helper_problems, *run_problems),
             evidence=evidence,
             grouped=grouped,
+            month_notes=notes,
             payments=payments,
             timings={k: round(v, 3) for k, v in timings.items()},
             as_of=when,
