@@ -101,7 +101,7 @@ def test_fail_is_exit_2_with_both_languages() -> None:
         fail("give a FORM_ID", "请给出表号")
 
     code, out, err = _run(_group(go, format_option), "go", "--format", "json")
-    assert code == 2 and err == "error: give a FORM_ID\n"
+    assert code == 2 and err == "error: 请给出表号（give a FORM_ID）\n"
     error = loads_document(out)["error"]
     assert (error["code"], error["message"], error["message_en"]) == ("cli-cannot-run", "请给出表号", "give a FORM_ID")
 

@@ -139,7 +139,8 @@ def test_an_unexpected_exception_is_one_line_and_exit_2(monkeypatch: pytest.Monk
     code, out, err = run("programs", "list")
     assert code == 2 and out == ""
     assert err == (
-        "error: internal error: the catalogue caught fire (run with --debug for the traceback, and please report it)\n"
+        "error: 程序内部错误：the catalogue caught fire（加 --debug 查看详情，并请报告此问题）"
+        "（internal error: the catalogue caught fire (run with --debug for the traceback, and please report it)）\n"
     )
 
 

@@ -101,7 +101,7 @@ def test_parameter_errors_are_one_clear_line_and_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[layer]\nid="x"\n', encoding="utf-8")
     code, _, err = run("parameters", "show", "ssi.flexible.max_ratio", "--layer", str(bad))
-    assert code == 2 and str(bad) in err and "layer.name_zh: missing" in err
+    assert code == 2 and str(bad) in err and "layer.name_zh: 缺少此项（missing）" in err
     assert "Traceback" not in err
     code, _, err = run("parameters", "show", "ssi.flexible.max_ratio", "--jurisdiction", "mars")
     assert code == 2

@@ -71,9 +71,14 @@ def _fields(kind: Kind) -> dict[str, Field]:
     return {f.name: f for f in kind.fields}
 
 
-@functools.cache
 def synonyms() -> Synonyms:
-    """The packaged synonym table (read once)."""
+    """The packaged synonym table, for the input kinds registered now (read once per set of kinds: a
+    kind registered for one reading, such as the ledger's hand-entered findings, gets its table too)."""
+    return _synonyms(tuple(KINDS))
+
+
+@functools.cache
+def _synonyms(kinds: tuple[str, ...]) -> Synonyms:
     name = "subsidy_rules/issues/audit/reading/synonyms.toml"
     text = resources.files("subsidy_rules.issues.audit.reading").joinpath("synonyms.toml").read_text("utf-8")
     raw = load_toml(name, text=text)
@@ -82,11 +87,11 @@ def synonyms() -> Synonyms:
     for section, entries in raw.items():
         if section == "units":
             continue
-        kinds = list(KINDS) if section == "any" else [section]
+        targets = list(kinds) if section == "any" else [section]
         if section != "any" and section not in KINDS:
             raise ValueError(f"{name}: unknown input kind {section!r}")
         for field, body in entries.items():
-            for k in kinds:
+            for k in targets:
                 if field in _fields(KINDS[k]):
                     extra.setdefault((k, field), []).extend(body["headers"])
                 elif section != "any":
