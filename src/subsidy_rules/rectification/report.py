@@ -23,6 +23,7 @@ from sqlalchemy import select
 from subsidy_rules.core.citation import Citation
 from subsidy_rules.core.month import Month
 from subsidy_rules.parameters import jurisdiction
+from subsidy_rules.programs.catalogue import catalogue
 from subsidy_rules.rectification import schema as s
 from subsidy_rules.rectification.deadlines import china_day
 from subsidy_rules.rectification.masking import mask_id, mask_name
@@ -260,17 +261,25 @@ def report_lines(report: MonthlyReport) -> list[str]:
         f"核实问题金额 {t.found_yuan} 元，追回 {t.recovered_yuan} 元",
         "月末各状态：" + "，".join(f"{state_machine().name_zh(k)} {v}" for k, v in report.states_at_end.items()),
     ]
-    for title, rows in (("按单位", report.by_unit), ("按项目", report.by_program)):
+    for title, rows, label in (("按单位", report.by_unit, str), ("按项目", report.by_program, program_name)):
         lines.append(title + "：")
         for c in rows:
             lines.append(
-                f"  {c.key}：新增 {c.new}，核实 {c.verified}，排除 {c.excluded}，整改中 {c.rectifying}，"
+                f"  {label(c.key)}：新增 {c.new}，核实 {c.verified}，排除 {c.excluded}，整改中 {c.rectifying}，"
                 f"已整改 {c.rectified}，销号 {c.closed}，逾期 {c.overdue}，"
                 f"金额 {c.found_yuan} 元，追回 {c.recovered_yuan} 元"
             )
     for o in report.overdue_items:
         lines.append(f"  逾期：{o.finding_id}（{o.unit}，责任人 {o.owner or '未填'}，时限 {o.deadline}）")
     return lines
+
+
+def program_name(code: str) -> str:
+    """A program as people read it: its Chinese name (the code itself when the catalogue does not know it)."""
+    try:
+        return catalogue().get(code).name_zh
+    except LookupError:
+        return code
 
 
 def write_report_xlsx(report: MonthlyReport, path: Path | str) -> Path:
@@ -286,7 +295,12 @@ def write_report_xlsx(report: MonthlyReport, path: Path | str) -> Path:
         [
             ("汇总", title, headers, [["合计", *counts_row(report.totals)]]),
             ("按单位", title, ["单位", *COLUMNS_ZH], [[c.key, *counts_row(c)] for c in report.by_unit]),
-            ("按项目", title, ["项目", *COLUMNS_ZH], [[c.key, *counts_row(c)] for c in report.by_program]),
+            (
+                "按项目",
+                title,
+                ["项目", *COLUMNS_ZH],
+                [[program_name(c.key), *counts_row(c)] for c in report.by_program],
+            ),
             (
                 "逾期事项",
                 title,
