@@ -12,13 +12,13 @@ from subsidy_rules.core.datafile import Node, load_toml
 from subsidy_rules.docs.md import code, english, t
 
 
-@cache
-def labels() -> dict[str, str]:
-    name = "subsidy_rules/docs/data/labels.toml"
-    text = resources.files("subsidy_rules.docs").joinpath("data/labels.toml").read_text(encoding="utf-8")
+def _string_table(file: str, table: str) -> dict[str, str]:
+    """The ``[table]`` of strings in the packaged ``data/<file>`` (a data problem names its key)."""
+    name = f"subsidy_rules/docs/data/{file}"
+    text = resources.files("subsidy_rules.docs").joinpath(f"data/{file}").read_text(encoding="utf-8")
     root = Node(name, load_toml(name, text=text))
     out: dict[str, str] = {}
-    node = root.get_table("labels")
+    node = root.get_table(table)
     if node is not None:
         for key in list(node.table):
             value = node.get_str(key)
@@ -26,23 +26,17 @@ def labels() -> dict[str, str]:
                 out[key] = value
     root.raise_if_problems()
     return out
+
+
+@cache
+def labels() -> dict[str, str]:
+    return _string_table("labels.toml", "labels")
 
 
 @cache
 def translations() -> dict[str, str]:
     """English-only notes of the data → their Chinese text (``data/translations.toml``)."""
-    name = "subsidy_rules/docs/data/translations.toml"
-    text = resources.files("subsidy_rules.docs").joinpath("data/translations.toml").read_text(encoding="utf-8")
-    root = Node(name, load_toml(name, text=text))
-    out: dict[str, str] = {}
-    node = root.get_table("notes")
-    if node is not None:
-        for key in list(node.table):
-            value = node.get_str(key)
-            if value is not None:
-                out[key] = value
-    root.raise_if_problems()
-    return out
+    return _string_table("translations.toml", "notes")
 
 
 def mostly_english(text: str) -> bool:
